@@ -1,0 +1,1 @@
+"""The case domain: cases, organisations, routing, intake, outbox. No Flask, RQ or provider SDK here."""

@@ -1,0 +1,50 @@
+"""Plain events a provider adapter turns its webhooks into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class UssdHop:
+    provider: str
+    session_id: str
+    phone: str
+    service_code: str
+    text: str
+    network_code: str | None = None
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    provider: str
+    provider_message_id: str
+    phone: str
+    our_number: str | None
+    text: str
+    received_at: datetime | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VoiceStep:
+    provider: str
+    call_id: str
+    phone: str
+    our_number: str | None
+    digits: str | None = None
+    recording_url: str | None = None
+    recording_duration: int | None = None
+    timed_out: bool = False
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    provider: str
+    provider_message_id: str
+    status: str
+    """Our status: `sent`, `delivered` or `failed`."""
+    error: str | None = None
+    opted_out: bool = False

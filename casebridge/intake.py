@@ -1,0 +1,183 @@
+"""The intake pipeline: persist a report first, then turn it into exactly one routed case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import pins, refs, texts
+from .models import Case, Intake, Organisation, Worker, utcnow
+from .outbox import queue_to_reporter
+from .reporters import get_or_create
+from .reports import Report
+from .routing import CaseFacts, route
+from .timeline import record, transition
+
+SWEEP_AFTER = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the reporter is told: the reference and PIN (the same on every repeat)."""
+
+    intake_id: int
+    reference: str
+    pin: str
+    created: bool
+
+
+@dataclass
+class Outcome:
+    case_id: int
+    created: bool
+    message_ids: list[int] = field(default_factory=list)
+
+
+def _unused_reference(session: Session) -> str:
+    for _ in range(50):
+        ref = refs.generate()
+        taken = session.scalar(select(Intake.id).where(Intake.reference == ref))
+        if taken is None:
+            return ref
+    raise RuntimeError("could not find a free case reference")  # pragma: no cover
+
+
+def find(session: Session, key: str, secret_key: str) -> Receipt | None:
+    intake = session.scalar(select(Intake).where(Intake.idempotency_key == key))
+    if intake is None:
+        return None
+    return Receipt(intake.id, intake.reference, pins.derive(secret_key, intake.pin_seed), False)
+
+
+def record_intake(session: Session, key: str, report: Report, secret_key: str) -> Receipt:
+    """Persist a report once per idempotency key; a repeat returns the first receipt."""
+    existing = find(session, key, secret_key)
+    if existing is not None:
+        return existing
+    for _ in range(5):
+        seed = pins.new_seed()
+        pin = pins.derive(secret_key, seed)
+        intake = Intake(
+            idempotency_key=key,
+            channel=report.channel,
+            reference=_unused_reference(session),
+            pin_hash=pins.hash_pin(pin),
+            pin_seed=seed,
+            payload=report.to_payload(),
+        )
+        try:
+            with session.begin_nested():
+                session.add(intake)
+                session.flush()
+            return Receipt(intake.id, intake.reference, pin, True)
+        except IntegrityError:
+            again = find(session, key, secret_key)
+            if again is not None:
+                return again
+    raise RuntimeError("could not record the intake")  # pragma: no cover
+
+
+def _preferred(session: Session, code: str | None) -> Organisation | None:
+    if not code:
+        return None
+    return session.scalar(select(Organisation).where(Organisation.code == code))
+
+
+def process(session: Session, intake_id: int, secret_key: str, sms_provider: str) -> Outcome | None:
+    """Turn an intake into its case (once, however often this runs), route it, and queue the
+    reporter's confirmation. Returns None for an unknown intake."""
+    intake = session.get(Intake, intake_id, with_for_update=True)
+    if intake is None:
+        return None
+    existing = session.scalar(select(Case.id).where(Case.intake_id == intake.id))
+    if existing is not None:
+        intake.state, intake.case_id = "done", existing
+        return Outcome(existing, created=False)
+    intake.attempts += 1
+    report = Report.from_payload(intake.payload)
+    reporter = get_or_create(session, report.reporter_phone, report.language)
+    reporter.language = report.language
+    reporter.sms_safe = report.sms_safe
+    if report.reporter_name and report.relationship != "self":
+        reporter.name = report.reporter_name
+    worker = Worker(
+        name=report.worker_name or (report.reporter_name if report.relationship == "self" else None),
+        gender=report.worker_gender,
+        phone=report.worker_phone,
+        country=report.country,
+        province=report.province,
+        regency=report.regency,
+        regency_code=report.regency_code,
+    )
+    preferred = _preferred(session, report.organisation)
+    case = Case(
+        reference=intake.reference,
+        pin_hash=intake.pin_hash,
+        intake_id=intake.id,
+        status="new",
+        category=report.category,
+        description=report.description,
+        channel=report.channel,
+        language=report.language,
+        relationship_=report.relationship,
+        reporter=reporter,
+        worker=worker,
+        preferred_organisation=preferred,
+        consent_to_share=report.consent_to_share,
+        recording_url=report.recording_url,
+        recording_duration=report.recording_duration,
+        created_at=intake.created_at,
+    )
+    session.add(case)
+    session.flush()
+    record(session, case, "created", f"reporter:{report.channel}", f"report received by {report.channel}")
+    decision = route(
+        session,
+        CaseFacts(report.category, report.country, report.province, report.regency),
+        preferred=preferred,
+    )
+    org = decision.organisation
+    case.organisation = org
+    transition(
+        session,
+        case,
+        "assigned",
+        "system:routing",
+        f"routed to {org.code if org else 'nobody'}: {decision.reason}",
+        organisation_id=org.id if org else None,
+    )
+    pin = pins.derive(secret_key, intake.pin_seed)
+    lang = report.language
+    key = "confirmation" if org is not None and not org.is_coordinator else "confirmation_no_org"
+    body = texts.render(
+        key, lang, ref=refs.format_ref(case.reference), pin=pin, org=org.name if org else ""
+    )
+    message = queue_to_reporter(session, case, body, "confirmation", sms_provider)
+    intake.state, intake.case_id, intake.processed_at = "done", case.id, utcnow()
+    return Outcome(case.id, created=True, message_ids=[message.id] if message else [])
+
+
+def stale(session: Session, older_than: timedelta = SWEEP_AFTER, limit: int = 500) -> list[int]:
+    """Intakes still pending after a while (their job was lost or never enqueued), marked as
+    re-enqueued now so the next sweep leaves them alone for another while."""
+    now = utcnow()
+    cutoff = now - older_than
+    ids = list(
+        session.scalars(
+            select(Intake.id)
+            .where(
+                Intake.state == "pending",
+                Intake.created_at < cutoff,
+                or_(Intake.enqueued_at.is_(None), Intake.enqueued_at < cutoff),
+            )
+            .order_by(Intake.id)
+            .limit(limit)
+        )
+    )
+    if ids:
+        session.execute(update(Intake).where(Intake.id.in_(ids)).values(enqueued_at=now))
+    return ids

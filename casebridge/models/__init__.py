@@ -1,0 +1,27 @@
+"""SQLAlchemy models of the case domain."""
+
+from .base import Base, utcnow
+from .cases import Case, CaseEvent, Party, Referral
+from .intakes import Intake
+from .messages import Message
+from .orgs import ApiKey, Caseworker, Organisation
+from .people import ContactEvent, Reporter, Worker
+from .sessions import ChannelSession
+
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "Caseworker",
+    "ChannelSession",
+    "ContactEvent",
+    "Intake",
+    "Message",
+    "Organisation",
+    "Party",
+    "Referral",
+    "Reporter",
+    "Worker",
+    "utcnow",
+]

@@ -1,0 +1,112 @@
+"""Cases, their timeline, the parties involved and referrals between organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .orgs import Organisation
+from .people import Reporter, Worker
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_org_status", "organisation_id", "status"),
+        Index("ix_cases_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    relationship_: Mapped[str] = mapped_column("relationship", String(12), default="self")
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporters.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("migrant_workers.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    preferred_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    consent_to_share: Mapped[bool] = mapped_column(default=False)
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_duration: Mapped[int | None]
+    overdue: Mapped[bool] = mapped_column(default=False, index=True)
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    assigned_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    reporter: Mapped[Reporter] = relationship()
+    worker: Mapped[Worker] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    preferred_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[preferred_organisation_id]
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="case", order_by="Party.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseEvent(Base):
+    """One line of a case's timeline and audit trail: who, when, what, note."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(100))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict | None]
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Party(Base):
+    """Another person or company in a case: employer, agency, broker, relative, official."""
+
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    cooperative: Mapped[str] = mapped_column(String(10), default="unknown")
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class Referral(Base):
+    """A case referred from one organisation to another, with the reporter's consent."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    to_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    consent: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]

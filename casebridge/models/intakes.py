@@ -1,0 +1,31 @@
+"""Intakes: a report as it arrived, persisted before we acknowledge it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+INTAKE_STATES = ("pending", "done", "failed")
+
+
+class Intake(Base):
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    pin_seed: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    enqueued_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
+    case_id: Mapped[int | None]

@@ -1,0 +1,44 @@
+"""Messages in and out; outbound rows are the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+OUT_STATES = ("queued", "sending", "retrying", "sent", "delivered", "failed", "cancelled")
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_provider_msgid", "provider", "provider_message_id"),
+        Index("ix_messages_dir_status", "direction", "status"),
+        Index("ix_messages_phone", "phone", "direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    provider: Mapped[str] = mapped_column(String(20))
+    provider_message_id: Mapped[str | None] = mapped_column(String(100))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    our_number: Mapped[str | None] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(500))
+    encoding: Mapped[str | None] = mapped_column(String(6))
+    segments: Mapped[int | None]
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id"))
+    meta: Mapped[dict | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]

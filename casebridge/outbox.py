@@ -1,0 +1,193 @@
+"""The outbox: one row per outbound message; what may be sent, and how its state moves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from . import gsm
+from .models import Case, Message, Reporter, utcnow
+from .timeline import record
+
+RETRY_DELAYS = (30, 120, 600, 1800, 3600, 3 * 3600)
+"""Seconds before each retry of a transient failure; after the last one the message fails."""
+STALE_SENDING = timedelta(minutes=5)
+
+
+def _opted_out(session: Session, phone: str) -> bool:
+    return bool(
+        session.scalar(select(Reporter.opted_out).where(Reporter.phone == phone)) or False
+    )
+
+
+def queue(
+    session: Session,
+    phone: str,
+    body: str,
+    purpose: str,
+    provider: str,
+    case: Case | None = None,
+    our_number: str | None = None,
+    meta: dict | None = None,
+) -> Message | None:
+    """Queue one SMS; returns None (nothing queued) when the number said STOP."""
+    if _opted_out(session, phone):
+        if case is not None:
+            record(session, case, "message_withheld", "system", f"{purpose}: recipient said STOP")
+        return None
+    encoding, segments = gsm.segments(body)
+    message = Message(
+        direction="out",
+        provider=provider,
+        phone=phone,
+        our_number=our_number,
+        body=body,
+        purpose=purpose,
+        status="queued",
+        encoding=encoding,
+        segments=segments,
+        case_id=case.id if case is not None else None,
+        meta=meta,
+        next_attempt_at=utcnow() + timedelta(seconds=RETRY_DELAYS[0]),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def queue_to_reporter(
+    session: Session,
+    case: Case,
+    body: str,
+    purpose: str,
+    default_provider: str,
+) -> Message | None:
+    """Queue a message to the case's reporter only when SMS is safe and they did not say STOP.
+    It leaves through the provider and number they last wrote to, else the default."""
+    reporter = case.reporter
+    if not reporter.sms_safe:
+        record(session, case, "message_withheld", "system", f"{purpose}: SMS is not safe")
+        return None
+    message = queue(
+        session,
+        reporter.phone,
+        body,
+        purpose,
+        reporter.reply_provider or default_provider,
+        case=case,
+        our_number=reporter.reply_number,
+    )
+    if message is not None:
+        message.reporter_id = reporter.id
+    return message
+
+
+def claim(session: Session, message_id: int) -> Message | None:
+    """Atomically take a message for sending; None if another worker has it or it is done."""
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.status.in_(("queued", "retrying")))
+        .values(status="sending", attempts=Message.attempts + 1, updated_at=utcnow())
+    )
+    if not result.rowcount:
+        return None
+    return session.get(Message, message_id, populate_existing=True)
+
+
+def mark_sent(message: Message, provider_message_id: str | None, status: str = "sent") -> None:
+    message.status = status
+    message.provider_message_id = provider_message_id
+    message.sent_at = utcnow()
+    message.next_attempt_at = None
+    message.error = None
+    if status == "delivered":
+        message.delivered_at = message.sent_at
+
+
+def mark_retry(message: Message, error: str) -> bool:
+    """Schedule another attempt; False (and failed) when the attempts are used up."""
+    message.error = error[:500]
+    if message.attempts > len(RETRY_DELAYS):
+        message.status = "failed"
+        message.next_attempt_at = None
+        return False
+    message.status = "retrying"
+    message.next_attempt_at = utcnow() + timedelta(seconds=RETRY_DELAYS[message.attempts - 1])
+    return True
+
+
+def mark_failed(session: Session, message: Message, error: str, opted_out: bool = False) -> None:
+    """A final failure: on the message, on its case's timeline, and an opt-out if it means one."""
+    message.status = "failed"
+    message.error = error[:500]
+    message.next_attempt_at = None
+    if message.case_id is not None:
+        case = session.get(Case, message.case_id)
+        if case is not None:
+            record(
+                session,
+                case,
+                "message_failed",
+                f"provider:{message.provider}",
+                f"{message.purpose or 'message'} to {'reporter' if message.reporter_id else 'caseworker'}"
+                f" failed: {message.error}",
+                data={"message_id": message.id},
+            )
+    if opted_out:
+        from .reporters import opt_out
+
+        opt_out(session, message.phone, channel=message.provider, note=f"provider: {error}"[:500])
+
+
+def due(session: Session, limit: int = 500) -> list[int]:
+    """Messages whose (re)send is due: queued/retrying past their time, or stuck in sending."""
+    now = utcnow()
+    stale = session.scalars(
+        select(Message.id).where(
+            Message.direction == "out",
+            Message.status == "sending",
+            Message.updated_at < now - STALE_SENDING,
+        )
+    ).all()
+    if stale:
+        session.execute(
+            update(Message).where(Message.id.in_(stale)).values(status="retrying", next_attempt_at=now)
+        )
+    return list(
+        session.scalars(
+            select(Message.id)
+            .where(
+                Message.direction == "out",
+                Message.status.in_(("queued", "retrying")),
+                Message.next_attempt_at <= now,
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        )
+    )
+
+
+def apply_delivery(
+    session: Session, provider: str, provider_message_id: str, status: str, error: str | None,
+    opted_out: bool = False,
+) -> Message | None:
+    """Move an outbound row on a delivery report; unknown ids are ignored (returns None)."""
+    message = session.scalar(
+        select(Message).where(
+            Message.direction == "out",
+            Message.provider == provider,
+            Message.provider_message_id == provider_message_id,
+        )
+    )
+    if message is None:
+        return None
+    if status == "delivered":
+        message.status = "delivered"
+        message.delivered_at = utcnow()
+    elif status == "failed" and message.status != "failed":
+        mark_failed(session, message, error or "delivery failed", opted_out=opted_out)
+    elif status == "sent" and message.status in ("queued", "sending", "retrying"):
+        message.status = "sent"
+    return message

@@ -1,0 +1,103 @@
+"""Phone numbers: parsing typed numbers to E.164, validation, masking (protocols.md C3-C5)."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
+
+MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+MASK_HEAD = 3
+MASK_TAIL = 4
+MIN_HIDDEN = 2
+_DOUBLE_ZERO = re.compile(r"\s*00\s*(?=\d)")
+
+
+def _parse(text: str, region: str | None) -> PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+
+
+def _parse_valid(text: str, region: str) -> PhoneNumber | None:
+    """A valid number typed nationally or internationally ("+62…", "62…", "0062…").
+
+    libphonenumber only knows 00[89] as Indonesia's international prefix, so "0062…" is retried
+    as "+62…" when the number does not parse as given.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    number = _parse(text, region)
+    if number is not None and phonenumbers.is_valid_number(number):
+        return number
+    if _DOUBLE_ZERO.match(text):
+        number = _parse(_DOUBLE_ZERO.sub("+", text, count=1), None)
+        if number is not None and phonenumbers.is_valid_number(number):
+            return number
+    return None
+
+
+def _e164(number: PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def normalise(text: str, region: str = "ID") -> str | None:
+    """The number in E.164 ("+6281234567890"), or None when it is not a valid number.
+
+    Numbers without a country code are read as numbers of `region`.
+    """
+    number = _parse_valid(text, region.upper())
+    return _e164(number) if number is not None else None
+
+
+def normalise_for_country(text: str, country: str) -> str | None:
+    """A number valid in `country` (ISO alpha-2) in E.164, e.g. a worker's phone abroad."""
+    region = country.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    number = _parse_valid(text, region)
+    if number is None or not phonenumbers.is_valid_number_for_region(number, region):
+        return None
+    return _e164(number)
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether the number is a valid mobile number (or may be, where the plan cannot tell)."""
+    number = _parse(e164, None)
+    return (
+        number is not None
+        and phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) in MOBILE_TYPES
+    )
+
+
+def region(e164: str) -> str | None:
+    """The ISO alpha-2 region of a valid number ("ID"), or None."""
+    number = _parse(e164, None)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number)
+
+
+def _hide_middle(digits: str) -> str:
+    tail = min(MASK_TAIL, max(len(digits) - MIN_HIDDEN, 0))
+    head = min(MASK_HEAD, max(len(digits) - MIN_HIDDEN - tail, 0))
+    return digits[:head] + "*" * (len(digits) - head - tail) + digits[len(digits) - tail :]
+
+
+def mask(e164: str) -> str:
+    """The number with its middle digits hidden: "+6281234567890" -> "+62812****7890".
+
+    Keeps the country code, the first 3 and the last 4 national digits; shorter numbers show
+    fewer digits so that at least 2 stay hidden. Text that does not parse as a number shows
+    only its last 2 characters.
+    """
+    number = _parse(e164, None)
+    if number is None:
+        text = e164.strip()
+        shown = MIN_HIDDEN if len(text) > 2 * MIN_HIDDEN else 0
+        return "*" * (len(text) - shown) + text[len(text) - shown :]
+    national = phonenumbers.national_significant_number(number)
+    return f"+{number.country_code}{_hide_middle(national)}"

@@ -1,0 +1,140 @@
+"""Settings from the environment and an optional `.env` file (design.md, "Settings")."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+SMS_PROVIDERS = ("simulator", "africastalking", "twilio", "android")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot work with."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; built once per process with `Settings.load()`."""
+
+    instance_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    public_base_url: str = "http://127.0.0.1:5000"
+    sms_provider: str = "simulator"
+    at_username: str | None = None
+    at_api_key: str | None = None
+    at_sender_id: str | None = None
+    at_api_url: str = "https://api.africastalking.com/version1"
+    at_voice_url: str = "https://voice.africastalking.com"
+    at_webhook_token: str | None = None
+    at_voice_number: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    android_gateway_url: str | None = None
+    android_gateway_login: str | None = None
+    android_gateway_password: str | None = None
+    android_webhook_key: str | None = None
+    ussd_service_code: str = "*123#"
+    orgs_file: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "pengaduan@localhost"
+    simulator_enabled: bool = False
+    demo: bool = False
+    missed_call_callback: bool = False
+    store_recordings: bool = False
+    max_body_bytes: int = 64 * 1024
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        instance_dir: str | Path | None = None,
+        **overrides: object,
+    ) -> Settings:
+        """Read settings: explicit overrides > environment > `./.env` > defaults."""
+        merged: dict[str, str] = {}
+        if env is None:
+            dotenv_file = Path.cwd() / ".env"
+            if dotenv_file.is_file():
+                merged.update({k: v for k, v in dotenv_values(dotenv_file).items() if v is not None})
+            merged.update(os.environ)
+        else:
+            merged.update(env)
+
+        def get(name: str) -> str | None:
+            value = merged.get(name)
+            return value if value not in (None, "") else None
+
+        inst = Path(instance_dir or get("INSTANCE_DIR") or Path.cwd() / "instance").resolve()
+        values: dict[str, object] = {
+            "instance_dir": inst,
+            "database_url": get("DATABASE_URL") or f"sqlite:///{inst / 'pengaduan.db'}",
+            "redis_url": get("REDIS_URL"),
+            "secret_key": get("SECRET_KEY") or "",
+            "extra": dict(merged),
+        }
+        for f in fields(cls):
+            if f.name in values or f.name == "extra":
+                continue
+            raw = get(f.name.upper())
+            if raw is None:
+                continue
+            if f.type in ("bool", bool):
+                values[f.name] = _bool(raw)
+            elif f.type in ("int", int):
+                try:
+                    values[f.name] = int(raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{f.name.upper()} must be a whole number, not {raw!r}") from exc
+            else:
+                values[f.name] = raw
+        values.update(overrides)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.sms_provider not in SMS_PROVIDERS:
+            raise SettingsError(
+                f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {self.sms_provider!r}"
+            )
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+    def with_secret(self) -> Settings:
+        """Return settings whose secret key is set, generating one into the instance folder."""
+        if self.secret_key:
+            return self
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        key_file = self.instance_dir / "secret_key"
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        return _replace(self, secret_key=key_file.read_text().strip())
+
+
+def _replace(settings: Settings, **changes: object) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)

@@ -1,0 +1,1 @@
+"""The Flask app: provider adapters, webhooks, SMS commands, org API, pages and the CLI."""

@@ -1,0 +1,7 @@
+"""The org REST API under /api/v1."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import reports  # noqa: E402,F401  (registers routes)

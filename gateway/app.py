@@ -1,0 +1,79 @@
+"""The application factory: `create_app(settings)` builds the app; nothing happens at import."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from casebridge.settings import Settings
+
+from . import metrics
+from .providers import all_providers
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    """Build the app. With no Redis configured (and none handed in), an embedded Redis is
+    started for this process and stopped when it exits."""
+    if services is None:
+        settings = (settings or Settings.load()).with_secret()
+        if settings.redis_url is None:
+            from dataclasses import replace
+
+            from .embedded_redis import EmbeddedRedis
+
+            embedded = EmbeddedRedis(settings.instance_dir)
+            settings = replace(settings, redis_url=embedded.start())
+            atexit.register(embedded.stop)
+        services = Services.build(settings)
+        _upgrade_sqlite(services)
+    settings = services.settings
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["services"] = services
+    metrics.install(app, services)
+
+    from .api import bp as api_bp
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp)
+    for provider in all_providers():
+        for blueprint in provider.blueprints:
+            app.register_blueprint(blueprint)
+    _error_handlers(app)
+    return app
+
+
+def _upgrade_sqlite(services: Services) -> None:
+    """A fresh SQLite database is brought up to date by itself; PostgreSQL uses `db upgrade`."""
+    if services.db.is_sqlite:
+        from casebridge.migrate import upgrade
+
+        upgrade(services.db.url)
+
+
+def _error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+        return exc
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify(error="internal", message="something went wrong; it has been logged"), 500

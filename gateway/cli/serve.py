@@ -1,0 +1,137 @@
+"""`pengaduan serve`: the whole service on one machine."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import replace
+
+import click
+from werkzeug.serving import make_server
+
+from casebridge import directory
+
+from ..app import create_app
+from ..embedded_redis import EmbeddedRedis
+from ..services import Services
+from .common import load_settings
+
+log = logging.getLogger(__name__)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--with-worker/--no-worker",
+    default=None,
+    help="Run a worker in this process (default: only with the embedded Redis).",
+)
+@click.option("--demo", is_flag=True, help="Load the example organisations and open the simulator.")
+def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
+    """Run the web app; with no REDIS_URL also an embedded Redis and an in-process worker."""
+    settings = load_settings()
+    if demo:
+        settings = replace(settings, demo=True, simulator_enabled=True)
+    embedded = None
+    stopping = threading.Event()
+
+    def _terminate(signum, _frame):
+        raise KeyboardInterrupt
+
+    # Ctrl-C, kill and a closed terminal all stop cleanly, even when a script started us in
+    # the background with SIGINT ignored.
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _terminate) for sig in stop_signals}
+    try:
+        if settings.redis_url is None:
+            embedded = EmbeddedRedis(settings.instance_dir)
+            settings = replace(settings, redis_url=embedded.start())
+            if with_worker is None:
+                with_worker = True
+        services = Services.build(settings)
+        app = create_app(services=services)
+        from casebridge.migrate import upgrade
+
+        if services.db.is_sqlite:
+            upgrade(services.db.url)
+        _load_directory(services, demo)
+        worker_thread = ticker = None
+        if with_worker:
+            worker_thread, ticker = _start_worker(services, stopping)
+        server = make_server(host, port, app, threaded=True)
+        click.echo(f"Pengaduan Gateway on http://{host}:{server.port}  (Ctrl-C to stop)")
+        click.echo(
+            f"  database: {_safe_url(settings.database_url)}; "
+            f"redis: {'embedded' if embedded else _safe_url(settings.redis_url)}; "
+            f"worker: {'in this process' if with_worker else 'separate (pengaduan worker)'}"
+        )
+        if demo:
+            click.echo(f"  demo: open http://{host}:{server.port}/simulator")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stopping.set()
+        if embedded is not None:
+            embedded.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        click.echo("stopped")
+
+
+def _load_directory(services: Services, demo: bool) -> None:
+    path = services.settings.orgs_file
+    if demo and not path:
+        from importlib.resources import files
+
+        path = str(files("gateway") / "demo" / "organisations.yaml")
+    if not path:
+        return
+    try:
+        entries = directory.parse_file(path)
+    except directory.DirectoryError as exc:
+        raise click.ClickException(f"ORGS_FILE {path}: " + "; ".join(exc.problems)) from exc
+    with services.db.session() as session:
+        result = directory.apply(session, entries)
+    click.echo(f"  organisations: {len(entries)} loaded from {path} ({len(result.created)} new)")
+
+
+def _start_worker(services: Services, stopping: threading.Event):
+    from workers.runner import Ticker, make_worker
+
+    from .worker import configure_runtime
+
+    configure_runtime(services)
+    ticker = Ticker(services.redis)
+    ticker.start()
+    worker = make_worker(services.redis)
+
+    def _run() -> None:
+        while not stopping.is_set():
+            try:
+                worker.work(burst=False, logging_level="WARNING")
+            except Exception as exc:  # Redis restarting: keep the worker alive
+                if stopping.is_set():
+                    return
+                log.warning("in-process worker stopped (%s); restarting", exc)
+                stopping.wait(1)
+
+    thread = threading.Thread(target=_run, name="pengaduan-worker", daemon=True)
+    thread.start()
+    return thread, ticker
+
+
+def _safe_url(url: str | None) -> str:
+    if not url:
+        return "-"
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

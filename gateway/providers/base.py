@@ -1,0 +1,33 @@
+"""What a provider adapter offers the rest of the service. A new provider is one module that
+defines `PROVIDER = Provider(...)` and is named in the registry (`gateway/providers/__init__.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+
+    from casebridge.messaging import Sender
+    from casebridge.settings import Settings
+
+    from ..services import Services
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    blueprints: tuple[Blueprint, ...] = ()
+    """Its webhook routes (inbound SMS, delivery reports, USSD, voice)."""
+    make_sender: Callable[[Settings], Sender | None] | None = None
+    """Its outbound SMS sender, or None when it is not configured."""
+    health: Callable[[Services], dict[str, Any] | None] | None = None
+    """Extra state for `/healthz` (and `/metrics`), e.g. when a gateway phone was last seen;
+    a result with `"ok": False` turns `/healthz` into a warning, not a 503."""
+    cli: click.Group | None = None
+    """Extra commands under `pengaduan <name> …`."""
+    settings: tuple[str, ...] = field(default=())
+    """The environment settings it reads, for the README and `pengaduan` diagnostics."""

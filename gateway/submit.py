@@ -1,0 +1,26 @@
+"""Persist a report, then enqueue its job, then answer: the one way every channel files one."""
+
+from __future__ import annotations
+
+import logging
+
+from casebridge import intake
+from casebridge.reports import Report
+from workers import queues
+
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+
+def submit_report(services: Services, key: str, report: Report) -> intake.Receipt:
+    """Record the intake (idempotent on `key`) and enqueue it. If Redis is down the intake is
+    already safe in the database and the sweeper enqueues it later."""
+    with services.db.session() as session:
+        receipt = intake.record_intake(session, key, report, services.settings.secret_key)
+    if receipt.created:
+        try:
+            queues.enqueue_intake(services.redis, receipt.intake_id)
+        except Exception as exc:
+            log.warning("intake %s saved but not enqueued (%s); the sweeper will", receipt.intake_id, exc)
+    return receipt

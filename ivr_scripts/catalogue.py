@@ -1,0 +1,139 @@
+"""Spoken texts per language, read from `ivr_scripts/prompts/<lang>.yaml`.
+
+A prompt is a text, or a mapping with `text` and/or `audio` (a file in `ivr_scripts/audio/`
+with the same words, for providers that have no voice for the language). Texts may hold
+`{placeholders}` filled by the engine; a prompt whose placeholder has no value is skipped.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .step import Play, Say
+
+PROMPTS_DIR = Path(__file__).parent / "prompts"
+AUDIO_DIR = Path(__file__).parent / "audio"
+DEFAULT_LANGUAGE = "id"
+LABEL_SOURCES = ("categories", "countries")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str | None = None
+    audio: str | None = None
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """Names of the `{placeholders}` in the text."""
+        if not self.text:
+            return frozenset()
+        return frozenset(f for _, f, _, _ in string.Formatter().parse(self.text) if f)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All languages' prompts, plus optional spoken labels that override the taxonomy's."""
+
+    languages: tuple[str, ...]
+    prompts: dict[str, dict[str, Prompt]]
+    labels: dict[str, dict[str, dict[str, str]]]
+
+    def get(self, key: str, lang: str) -> Prompt | None:
+        return self.prompts.get(lang, {}).get(key)
+
+    def next_language(self, lang: str) -> str:
+        """The language the switch key leads to (the next one, round the list)."""
+        if lang not in self.languages:
+            return self.languages[0]
+        return self.languages[(self.languages.index(lang) + 1) % len(self.languages)]
+
+    def speech(self, key: str, lang: str, values: dict[str, str | None]) -> Say | Play | None:
+        """The speech item for a prompt, or None when a placeholder has no value."""
+        prompt = self.get(key, lang)
+        if prompt is None:
+            raise KeyError(f"no prompt {key!r} in {lang!r}")
+        if prompt.text is None:
+            return Play(prompt.audio) if prompt.audio else None
+        if any(values.get(name) is None for name in prompt.placeholders):
+            return None
+        text = prompt.text.format_map({k: v for k, v in values.items() if v is not None})
+        return Say(text, lang, None if prompt.placeholders else prompt.audio)
+
+    def label(self, source: str, code: str, lang: str) -> str | None:
+        return self.labels.get(lang, {}).get(source, {}).get(code)
+
+
+def spell_digits(digits: str, group: int = 4) -> str:
+    """Digits to be read one by one, in groups: "48217730" -> "4 8 2 1, 7 7 3 0"."""
+    clean = "".join(ch for ch in digits if ch.isdigit())
+    groups = [clean[i : i + group] for i in range(0, len(clean), group)]
+    return ", ".join(" ".join(g) for g in groups)
+
+
+def _prompt(raw: object, where: str, problems: list[str]) -> Prompt | None:
+    if isinstance(raw, str):
+        return Prompt(text=raw)
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"text", "audio"}
+        text, audio = raw.get("text"), raw.get("audio")
+        if unknown:
+            problems.append(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        if text is not None and not isinstance(text, str):
+            problems.append(f"{where}: text must be text")
+            text = None
+        if audio is not None and not isinstance(audio, str):
+            problems.append(f"{where}: audio must be a file name")
+            audio = None
+        if text or audio:
+            return Prompt(text=text, audio=audio)
+    problems.append(f"{where}: needs a text (or a mapping with text and/or audio)")
+    return None
+
+
+def load(prompts_dir: Path | str | None = None) -> tuple[Catalogue, list[str]]:
+    """Read every `<lang>.yaml`; returns the catalogue and the problems found."""
+    folder = Path(prompts_dir) if prompts_dir else PROMPTS_DIR
+    problems: list[str] = []
+    prompts: dict[str, dict[str, Prompt]] = {}
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        lang = path.stem
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            problems.append(f"{path.name}: not valid YAML: {exc}")
+            continue
+        raw_prompts = data.get("prompts") if isinstance(data, dict) else None
+        if not isinstance(raw_prompts, dict):
+            problems.append(f"{path.name}: must have a 'prompts:' mapping")
+            continue
+        prompts[lang] = {}
+        for key, raw in raw_prompts.items():
+            prompt = _prompt(raw, f"{path.name}: prompt {key!r}", problems)
+            if prompt is not None:
+                prompts[lang][str(key)] = prompt
+        raw_labels = data.get("labels") or {}
+        labels[lang] = {}
+        for source, table in raw_labels.items() if isinstance(raw_labels, dict) else ():
+            if source not in LABEL_SOURCES or not isinstance(table, dict):
+                problems.append(f"{path.name}: labels.{source}: expected one of {LABEL_SOURCES}")
+                continue
+            labels[lang][source] = {str(code): str(text) for code, text in table.items()}
+    if DEFAULT_LANGUAGE not in prompts:
+        problems.append(f"{folder}: no {DEFAULT_LANGUAGE}.yaml (the default language)")
+    languages = tuple(sorted(prompts, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
+    return Catalogue(languages or (DEFAULT_LANGUAGE,), prompts, labels), problems
+
+
+@cache
+def shipped() -> Catalogue:
+    """The prompts shipped in `ivr_scripts/prompts/`, loaded once; raises if broken."""
+    catalogue, problems = load()
+    if problems:
+        raise ValueError("broken voice prompts: " + "; ".join(problems))
+    return catalogue

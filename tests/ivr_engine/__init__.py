@@ -1,0 +1,1 @@
+"""Tests of the voice engine, its renderers and its checks."""

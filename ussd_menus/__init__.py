@@ -1,0 +1,1 @@
+"""USSD menus as data files (`menus/`, `texts/`) and the pure engine that walks them."""

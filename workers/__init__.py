@@ -1,0 +1,1 @@
+"""RQ jobs and queue wiring: intake → case, outbound messages, retries, periodic sweeps."""

@@ -1,0 +1,96 @@
+"""The jobs. Each takes plain ids, opens its own session, and is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from casebridge import intake, outbox
+from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendError
+from casebridge.models import Message
+
+from . import queues
+from .runtime import current
+
+log = logging.getLogger(__name__)
+
+
+def _enqueue_messages(message_ids: list[int]) -> None:
+    rt = current()
+    for message_id in message_ids:
+        try:
+            queues.enqueue_message(rt.redis, message_id)
+        except Exception:  # the sweeper sends it later
+            log.warning("could not enqueue message %s; the sweeper will", message_id)
+
+
+def process_intake(intake_id: int) -> int | None:
+    """Intake → case → routed → confirmation queued. Returns the case id."""
+    rt = current()
+    with rt.db.session() as session:
+        outcome = intake.process(session, intake_id, rt.settings.secret_key, rt.settings.sms_provider)
+    if outcome is None:
+        log.warning("intake %s does not exist", intake_id)
+        return None
+    _enqueue_messages(outcome.message_ids)
+    for hook in after_case_hooks:
+        hook(outcome.case_id, outcome.created)
+    return outcome.case_id
+
+
+after_case_hooks: list = []
+"""Callables (case_id, created) run after an intake became a case (forwarding plugs in here)."""
+
+
+def send_message(message_id: int) -> str:
+    """Send one outbox row through its provider's sender; retry or fail as the error says."""
+    rt = current()
+    with rt.db.session() as session:
+        message = outbox.claim(session, message_id)
+        if message is None:
+            return "skipped"
+        sender = rt.senders.get(message.provider)
+        outgoing = OutboundSms(
+            message.id, message.phone, message.body, message.our_number, dict(message.meta or {})
+        )
+    if sender is None:
+        with rt.db.session() as session:
+            message = session.get(Message, message_id)
+            outbox.mark_failed(session, message, f"no sender configured for {message.provider!r}")
+        return "failed"
+    try:
+        result = sender.send(outgoing)
+    except PermanentSendError as exc:
+        with rt.db.session() as session:
+            message = session.get(Message, message_id)
+            outbox.mark_failed(session, message, f"{exc.code or ''} {exc}".strip(), exc.opted_out)
+        return "failed"
+    except (RetryableSendError, Exception) as exc:
+        with rt.db.session() as session:
+            message = session.get(Message, message_id)
+            again = outbox.mark_retry(message, f"{type(exc).__name__}: {exc}")
+            if not again:
+                outbox.mark_failed(session, message, message.error or "gave up")
+        return "retrying" if again else "failed"
+    with rt.db.session() as session:
+        message = session.get(Message, message_id)
+        outbox.mark_sent(message, result.provider_message_id, result.status)
+    return result.status
+
+
+periodic_hooks: list = []
+"""Callables () run on every tick (SLA checks plug in here)."""
+
+
+def tick() -> dict[str, int]:
+    """The sweeper: re-enqueue intakes left pending and messages whose (re)send is due."""
+    rt = current()
+    with rt.db.session() as session:
+        stale_intakes = intake.stale(session)
+        due_messages = outbox.due(session)
+    for intake_id in stale_intakes:
+        queues.enqueue_intake(rt.redis, intake_id)
+    for message_id in due_messages:
+        queues.enqueue_message(rt.redis, message_id)
+    for hook in periodic_hooks:
+        hook()
+    return {"intakes": len(stale_intakes), "messages": len(due_messages)}
