@@ -1,1 +1,3 @@
-"""The case domain: cases, organisations, routing, intake, outbox. No Flask, RQ or provider SDK here."""
+"""The case domain: cases, organisations, routing, intake, outbox.
+
+No Flask, RQ or provider SDK is imported here."""

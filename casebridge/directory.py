@@ -99,7 +99,9 @@ def parse_text(text: str, source: str = "directory") -> list[OrgEntry]:
         seen[entry.code] = index
         entries.append(entry)
     if entries and not any(e.kind == "coordinator" for e in entries):
-        problems.append(f"{source}: no organisation of kind 'coordinator' (unrouted cases go there)")
+        problems.append(
+            f"{source}: no organisation of kind 'coordinator' (unrouted cases go there)"
+        )
     if problems:
         raise DirectoryError(problems)
     return entries
@@ -133,19 +135,25 @@ class _Checker:
         languages = self.str_list("languages", raw.get("languages", ["id"]))
         covers = raw.get("covers") or {}
         if not isinstance(covers, dict):
-            self.fail("covers", "expected a mapping with provinces, regencies, countries, categories")
+            self.fail(
+                "covers", "expected a mapping with provinces, regencies, countries, categories"
+            )
             covers = {}
         for unknown in sorted(set(covers) - _COVER_FIELDS):
             self.fail(f"covers.{unknown}", "unknown field")
         provinces = self.str_list("covers.provinces", covers.get("provinces", []))
         for code_ in provinces:
             if places.province(code_) is None:
-                self.fail("covers.provinces", f"{code_!r} is not an ISO 3166-2 province code (ID-JI…)")
+                self.fail(
+                    "covers.provinces", f"{code_!r} is not an ISO 3166-2 province code (ID-JI…)"
+                )
         regencies = self.str_list("covers.regencies", covers.get("regencies", []))
         for reg in regencies:
             if not places.match_regency(reg, limit=1):
                 self.fail("covers.regencies", f"{reg!r} is not a known regency or city")
-        countries = [c.upper() for c in self.str_list("covers.countries", covers.get("countries", []))]
+        countries = [
+            c.upper() for c in self.str_list("covers.countries", covers.get("countries", []))
+        ]
         for country in countries:
             if not taxonomy.is_country(country):
                 self.fail("covers.countries", f"{country!r} is not an ISO 3166-1 alpha-2 code")

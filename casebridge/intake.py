@@ -105,7 +105,8 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     if report.reporter_name and report.relationship != "self":
         reporter.name = report.reporter_name
     worker = Worker(
-        name=report.worker_name or (report.reporter_name if report.relationship == "self" else None),
+        name=report.worker_name
+        or (report.reporter_name if report.relationship == "self" else None),
         gender=report.worker_gender,
         phone=report.worker_phone,
         country=report.country,
@@ -134,7 +135,13 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     )
     session.add(case)
     session.flush()
-    record(session, case, "created", f"reporter:{report.channel}", f"report received by {report.channel}")
+    record(
+        session,
+        case,
+        "created",
+        f"reporter:{report.channel}",
+        f"report received by {report.channel}",
+    )
     decision = route(
         session,
         CaseFacts(report.category, report.country, report.province, report.regency),

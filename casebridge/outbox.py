@@ -17,9 +17,7 @@ STALE_SENDING = timedelta(minutes=5)
 
 
 def _opted_out(session: Session, phone: str) -> bool:
-    return bool(
-        session.scalar(select(Reporter.opted_out).where(Reporter.phone == phone)) or False
-    )
+    return bool(session.scalar(select(Reporter.opted_out).where(Reporter.phone == phone)) or False)
 
 
 def queue(
@@ -131,14 +129,17 @@ def mark_failed(session: Session, message: Message, error: str, opted_out: bool 
                 case,
                 "message_failed",
                 f"provider:{message.provider}",
-                f"{message.purpose or 'message'} to {'reporter' if message.reporter_id else 'caseworker'}"
-                f" failed: {message.error}",
+                f"{message.purpose or 'message'} to {_recipient(message)} failed: {message.error}",
                 data={"message_id": message.id},
             )
     if opted_out:
         from .reporters import opt_out
 
         opt_out(session, message.phone, channel=message.provider, note=f"provider: {error}"[:500])
+
+
+def _recipient(message: Message) -> str:
+    return "reporter" if message.reporter_id else "caseworker"
 
 
 def due(session: Session, limit: int = 500) -> list[int]:
@@ -153,7 +154,9 @@ def due(session: Session, limit: int = 500) -> list[int]:
     ).all()
     if stale:
         session.execute(
-            update(Message).where(Message.id.in_(stale)).values(status="retrying", next_attempt_at=now)
+            update(Message)
+            .where(Message.id.in_(stale))
+            .values(status="retrying", next_attempt_at=now)
         )
     return list(
         session.scalars(
@@ -170,7 +173,11 @@ def due(session: Session, limit: int = 500) -> list[int]:
 
 
 def apply_delivery(
-    session: Session, provider: str, provider_message_id: str, status: str, error: str | None,
+    session: Session,
+    provider: str,
+    provider_message_id: str,
+    status: str,
+    error: str | None,
     opted_out: bool = False,
 ) -> Message | None:
     """Move an outbound row on a delivery report; unknown ids are ignored (returns None)."""

@@ -28,7 +28,9 @@ def find(session: Session, phone: str) -> Reporter | None:
     return session.scalar(select(Reporter).where(Reporter.phone == phone))
 
 
-def opt_out(session: Session, phone: str, channel: str | None = None, note: str | None = None) -> int:
+def opt_out(
+    session: Session, phone: str, channel: str | None = None, note: str | None = None
+) -> int:
     """Silence every message to this phone now, queued ones included; returns how many
     queued messages were cancelled."""
     reporter = get_or_create(session, phone)
@@ -47,7 +49,9 @@ def opt_out(session: Session, phone: str, channel: str | None = None, note: str 
     return cancelled.rowcount or 0
 
 
-def opt_in(session: Session, phone: str, channel: str | None = None, note: str | None = None) -> None:
+def opt_in(
+    session: Session, phone: str, channel: str | None = None, note: str | None = None
+) -> None:
     reporter = get_or_create(session, phone)
     reporter.opted_out = False
     session.add(ContactEvent(reporter_id=reporter.id, kind="opt_in", channel=channel, note=note))

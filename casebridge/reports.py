@@ -112,7 +112,11 @@ def from_api(data: Any) -> Report:
         errors["reporter.phone"] = "is required: a valid phone number, e.g. +6281234567890"
     language = _choice(errors, "reporter.language", reporter.get("language"), ("id", "en"), "id")
     relationship = _choice(
-        errors, "reporter.relationship", reporter.get("relationship"), taxonomy.RELATIONSHIPS, "self"
+        errors,
+        "reporter.relationship",
+        reporter.get("relationship"),
+        taxonomy.RELATIONSHIPS,
+        "self",
     )
     gender = _choice(errors, "worker.gender", worker.get("gender"), taxonomy.GENDERS, "unspecified")
 

@@ -74,7 +74,9 @@ class Settings:
         if env is None:
             dotenv_file = Path.cwd() / ".env"
             if dotenv_file.is_file():
-                merged.update({k: v for k, v in dotenv_values(dotenv_file).items() if v is not None})
+                merged.update(
+                    {k: v for k, v in dotenv_values(dotenv_file).items() if v is not None}
+                )
             merged.update(os.environ)
         else:
             merged.update(env)
@@ -103,7 +105,9 @@ class Settings:
                 try:
                     values[f.name] = int(raw)
                 except ValueError as exc:
-                    raise SettingsError(f"{f.name.upper()} must be a whole number, not {raw!r}") from exc
+                    raise SettingsError(
+                        f"{f.name.upper()} must be a whole number, not {raw!r}"
+                    ) from exc
             else:
                 values[f.name] = raw
         values.update(overrides)

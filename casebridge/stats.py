@@ -9,7 +9,16 @@ from sqlalchemy.orm import Session
 
 from .models import Case, Organisation, Worker
 
-DIMENSIONS = ("status", "category", "country", "province", "regency", "gender", "channel", "organisation")
+DIMENSIONS = (
+    "status",
+    "category",
+    "country",
+    "province",
+    "regency",
+    "gender",
+    "channel",
+    "organisation",
+)
 
 
 def _column(dimension: str):

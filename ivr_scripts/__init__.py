@@ -1,41 +1,15 @@
 """Voice line scripts (data) and the pure engine that walks them.
 
-    state, step = start(phone, lang, ctx)          # a new call
-    state, step = step(state, VoiceInput(...), ctx)  # after each input
-    to_twiml(step, action_url, audio_base_url)       # Twilio
-    to_at_xml(step, callback_url, audio_base_url)    # Africa's Talking
+    from ivr_scripts.engine import start, step
+    from ivr_scripts.render_twiml import to_twiml
+    from ivr_scripts.render_at import to_at_xml
 
-See README.md in this folder for the data files and the state.
+    state, turn = start(phone, lang, ctx)            # a new call
+    state, turn = step(state, VoiceInput(...), ctx)  # after each input
+    to_twiml(turn, action_url, audio_base_url)       # Twilio
+    to_at_xml(turn, callback_url, audio_base_url)    # Africa's Talking
+
+`step.py` holds the data classes (`Step`, `VoiceInput`…), `context.py` the `VoiceContext`
+protocol, `check.py` the `check()` used by `pengaduan menus check`. Nothing is re-exported
+here, so `ivr_scripts.step` stays the module. See README.md for the data files and the state.
 """
-
-from .check import check
-from .context import CaseStatus, Submission, SubmitError, VoiceContext
-from .engine import start, step
-from .render_at import to_at_xml
-from .render_twiml import to_twiml
-from .step import Gather, Hangup, Play, Record, Reject, Say, Step, VoiceInput
-from .urls import NO_INPUT_PARAM, audio_url, is_no_input, mark_no_input
-
-__all__ = [
-    "NO_INPUT_PARAM",
-    "CaseStatus",
-    "Gather",
-    "Hangup",
-    "Play",
-    "Record",
-    "Reject",
-    "Say",
-    "Step",
-    "Submission",
-    "SubmitError",
-    "VoiceContext",
-    "VoiceInput",
-    "audio_url",
-    "check",
-    "is_no_input",
-    "mark_no_input",
-    "start",
-    "step",
-    "to_at_xml",
-    "to_twiml",
-]

@@ -55,6 +55,9 @@ class Catalogue:
     def speech(self, key: str, lang: str, values: dict[str, str | None]) -> Say | Play | None:
         """The speech item for a prompt, or None when a placeholder has no value."""
         prompt = self.get(key, lang)
+        if prompt is None:  # `check()` reports it; meanwhile say it in the default language
+            lang = self.languages[0]
+            prompt = self.get(key, lang)
         if prompt is None:
             raise KeyError(f"no prompt {key!r} in {lang!r}")
         if prompt.text is None:
@@ -75,9 +78,19 @@ def spell_digits(digits: str, group: int = 4) -> str:
     return ", ".join(" ".join(g) for g in groups)
 
 
+def _checked(prompt: Prompt, where: str, problems: list[str]) -> Prompt | None:
+    """The prompt, or None (and a problem) when its {placeholders} are broken."""
+    try:
+        prompt.placeholders  # noqa: B018 - parsing is the check
+    except ValueError as exc:
+        problems.append(f"{where}: broken {{placeholder}}: {exc}")
+        return None
+    return prompt
+
+
 def _prompt(raw: object, where: str, problems: list[str]) -> Prompt | None:
     if isinstance(raw, str):
-        return Prompt(text=raw)
+        return _checked(Prompt(text=raw), where, problems)
     if isinstance(raw, dict):
         unknown = set(raw) - {"text", "audio"}
         text, audio = raw.get("text"), raw.get("audio")
@@ -90,7 +103,7 @@ def _prompt(raw: object, where: str, problems: list[str]) -> Prompt | None:
             problems.append(f"{where}: audio must be a file name")
             audio = None
         if text or audio:
-            return Prompt(text=text, audio=audio)
+            return _checked(Prompt(text=text, audio=audio), where, problems)
     problems.append(f"{where}: needs a text (or a mapping with text and/or audio)")
     return None
 

@@ -2,7 +2,9 @@
 
 Africa's Talking sends no request when `<GetDigits>` times out, and Twilio sends none when
 `<Record>` heard nothing: both then run the next verb, a `<Redirect>` to the callback URL with
-`?timeout=1` that the adapter turns into `VoiceInput(timed_out=True)`.
+`?timeout=1` that the adapter turns into `VoiceInput(timed_out=True)`. On AT a `<Redirect>`
+also becomes the callback for the rest of the call (our `<GetDigits>`/`<Record>` name theirs
+explicitly), so the adapter should look at `isActive=0` (call ended) before the marker.
 """
 
 from __future__ import annotations

@@ -40,9 +40,14 @@ class UssdContext(Protocol):
         """The cases reported from this phone, most recent first."""
         ...
 
-    def lookup(self, reference: str, pin: str | None, phone: str) -> CaseStatus | None | Literal["locked"]:
-        """A case by reference; None when unknown or the PIN is wrong (indistinguishable),
-        "locked" after too many tries."""
+    def lookup(
+        self, reference: str, pin: str | None, phone: str
+    ) -> CaseStatus | None | Literal["locked"]:
+        """A case by its 8-digit reference (pin None: asked from the reporter's own phone).
+
+        None when unknown or the PIN is wrong (the two must look alike), "locked" after too
+        many tries.
+        """
         ...
 
     def submit(self, answers: dict, phone: str, lang: str) -> Submission:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from casebridge.gsm import septets, to_gsm7
 
@@ -38,7 +39,7 @@ _PLAIN = str.maketrans(
 
 def clean(text: str, limit: int | None = None) -> str:
     """A value for a screen: GSM-7, one septet per character, one line, at most `limit` long."""
-    value = " ".join(to_gsm7(str(text)).translate(_PLAIN).split())
+    value = " ".join(gsm(str(text)).translate(_PLAIN).split())
     return shorten(value, limit) if limit is not None else value
 
 
@@ -51,9 +52,16 @@ def shorten(value: str, limit: int) -> str:
     return value[: limit - 1].rstrip() + "."
 
 
+@lru_cache(maxsize=4096)
+def gsm(text: str) -> str:
+    """The text in GSM-7 (see casebridge.gsm.to_gsm7); kept, since screens repeat."""
+    return to_gsm7(text)
+
+
+@lru_cache(maxsize=4096)
 def length(text: str) -> int:
     """Septets the text takes (an extension character such as `{` counts 2)."""
-    return septets(to_gsm7(text))
+    return septets(gsm(text))
 
 
 def placeholders(template: str) -> list[str]:
@@ -63,8 +71,8 @@ def placeholders(template: str) -> list[str]:
 
 def clip(text: str, budget: int = LIMIT) -> str:
     """The text cut so that it takes at most `budget` septets; a last resort."""
-    text = to_gsm7(text)
-    if septets(text) <= budget:
+    text = gsm(text)
+    if length(text) <= budget:
         return text
     used = 0
     for i, char in enumerate(text):
@@ -112,10 +120,12 @@ def fill(
         values = [shorten(v, cap) if v is not None else None for v in values]
     out = [literals[0]]
     for name, val, lit in zip(names, values, literals[1:], strict=True):
+        if val is not None and val.endswith(".") and lit.startswith("."):
+            val = val[:-1]  # "Sela." + "." would show two dots
         out.append(val if val is not None else "{" + name + "}")
         out.append(lit)
-    text = to_gsm7("".join(out))
-    natural = septets(text)
+    text = gsm("".join(out))
+    natural = length(text)
     return (text if natural <= budget else clip(text, budget)), natural
 
 
@@ -123,18 +133,19 @@ def paginate(
     head: str,
     items: Sequence[str],
     first: int,
-    tail: Sequence[str],
+    pinned: Sequence[str],
     more: str,
+    tail: Sequence[str],
     budget: int = LIMIT,
 ) -> tuple[str, int, int]:
-    """`head`, the items from `first` that fit, the `more` line when items remain, `tail`.
+    """`head`, the items from `first` that fit, `pinned`, `more` when items remain, `tail`.
 
     Returns the text, how many items it shows and its length before any clipping.
     At least one item is shown (shortened if it must be).
     """
     if first >= len(items):
         first = 0
-    base = length(head) + sum(1 + length(t) for t in tail)
+    base = length(head) + sum(1 + length(t) for t in [*pinned, *tail])
     more_cost = 1 + length(more)
     shown: list[str] = []
     used = base
@@ -149,10 +160,10 @@ def paginate(
         reserve = more_cost if first + 1 < len(items) else 0
         room = max(budget - base - reserve - 1, FLOOR)
         shown.append(shorten(clean(items[first]), room))
-    lines = [head, *shown]
+    lines = [head, *shown, *pinned]
     if first + len(shown) < len(items):
         lines.append(more)
     lines.extend(tail)
-    text = to_gsm7("\n".join(line for line in lines if line))
-    natural = septets(text)
+    text = gsm("\n".join(line for line in lines if line))
+    natural = length(text)
     return (text if natural <= budget else clip(text, budget)), len(shown), natural

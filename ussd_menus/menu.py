@@ -286,5 +286,6 @@ def _load(folder: Path) -> Menu:
 
 def load(directory: str | Path | None = None) -> Menu:
     """The menu in `directory` (default: the shipped one), read once and then kept."""
-    folder = Path(directory) if directory is not None else DEFAULT_DIR
-    return _load(folder.resolve())
+    if directory is None:
+        return _load(DEFAULT_DIR)
+    return _load(Path(directory).resolve())

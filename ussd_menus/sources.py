@@ -14,7 +14,7 @@ from .context import CaseStatus, UssdContext
 from .layout import clean
 from .menu import Menu
 
-ITEM_MAX = 40
+ITEM_MAX = 44
 """Longest label of a listed item, in characters."""
 CASES_MAX = 20
 """Most cases listed for one phone."""

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz.utils import default_process
+
 from casebridge import places, refs, taxonomy
 from casebridge.phones import normalise_for_country
-from rapidfuzz.utils import default_process
 
 NAME_MAX = 60
 DESCRIPTION_MAX = 160
@@ -56,6 +57,8 @@ def country(text: str, answers: dict) -> Result:
 
 def _exact(text: str, names: list[str]) -> bool:
     typed = default_process(text)
+    if typed.startswith("kab "):
+        typed = "kabupaten " + typed[4:].lstrip()
     return any(typed == default_process(n) for n in names if n)
 
 
@@ -129,8 +132,17 @@ VALIDATORS: dict[str, Callable[[str, dict], Result]] = {
     "reference": reference,
     "pin": pin,
 }
-HINTS = ("wrong", "bad_name", "bad_country", "bad_place", "bad_phone", "bad_text", "bad_ref")
-HINTS += ("bad_pin",)
+HINT_OF = {
+    "name": "bad_name",
+    "country": "bad_country",
+    "province": "bad_place",
+    "regency": "bad_place",
+    "phone": "bad_phone",
+    "text": "bad_text",
+    "reference": "bad_ref",
+    "pin": "bad_pin",
+}
+"""The `common` text key each validator answers with when it refuses the text."""
 
 
 def validate(kind: str, text: str, answers: dict) -> Result:

@@ -27,7 +27,9 @@ def process_intake(intake_id: int) -> int | None:
     """Intake → case → routed → confirmation queued. Returns the case id."""
     rt = current()
     with rt.db.session() as session:
-        outcome = intake.process(session, intake_id, rt.settings.secret_key, rt.settings.sms_provider)
+        outcome = intake.process(
+            session, intake_id, rt.settings.secret_key, rt.settings.sms_provider
+        )
     if outcome is None:
         log.warning("intake %s does not exist", intake_id)
         return None

@@ -30,9 +30,7 @@ class ThreadWorker(SimpleWorker):
 
 
 def make_worker(redis: Redis, name: str | None = None) -> ThreadWorker:
-    return ThreadWorker(
-        [queues.queue(redis, q) for q in queues.ALL], connection=redis, name=name
-    )
+    return ThreadWorker([queues.queue(redis, q) for q in queues.ALL], connection=redis, name=name)
 
 
 class Ticker(threading.Thread):

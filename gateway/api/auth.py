@@ -27,7 +27,9 @@ def require_org(view: Callable[..., Any]) -> Callable[..., Any]:
         with services.db.session() as session:
             org = apikeys.authenticate(session, bearer_key())
             if org is None:
-                response = jsonify(error="unauthorized", message="a valid Bearer API key is required")
+                response = jsonify(
+                    error="unauthorized", message="a valid Bearer API key is required"
+                )
                 response.headers["WWW-Authenticate"] = 'Bearer realm="pengaduan"'
                 return response, 401
             g.org, g.session = org, session

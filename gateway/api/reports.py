@@ -26,13 +26,17 @@ def create_report():
         return jsonify(error="invalid", message="the report has problems", fields=exc.errors), 400
     idem = request.headers.get("Idempotency-Key", "").strip()
     if len(idem) > 200:
-        return jsonify(error="invalid", message="Idempotency-Key is longer than 200 characters"), 400
+        return jsonify(
+            error="invalid", message="Idempotency-Key is longer than 200 characters"
+        ), 400
     org_code = g.org.code
     g.session.rollback()  # the report is recorded in its own transaction
     if idem:
         key = f"api:{org_code}:{hashlib.sha256(idem.encode()).hexdigest()}"
     else:
-        key = f"api:{org_code}:{refs.generate()}{hashlib.sha256(request.get_data()).hexdigest()[:16]}"
+        key = (
+            f"api:{org_code}:{refs.generate()}{hashlib.sha256(request.get_data()).hexdigest()[:16]}"
+        )
     receipt = submit_report(current_app.extensions["services"], key, report)
     body = {"reference": refs.format_ref(receipt.reference), "pin": receipt.pin, "status": "new"}
     response = jsonify(body)

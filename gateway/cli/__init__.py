@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 import click
 
+from ..optional import optional_import
 from ..providers import all_providers
 
 COMMAND_MODULES = ("serve", "worker", "db", "orgs", "cases", "stats", "menus", "simulate", "export")
@@ -23,13 +23,9 @@ def main(verbose: bool) -> None:
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a command whose module is not written yet
-        if _exc.name != f"{__name__}.{_name}":
-            raise
-        continue
-    main.add_command(_module.command)
+    _module = optional_import(f"{__name__}.{_name}")
+    if _module is not None:
+        main.add_command(_module.command)
 
 for _provider in all_providers():
     if _provider.cli is not None:

@@ -53,5 +53,7 @@ def show(reference: str, unmask: bool) -> None:
         lines.append("timeline:")
         for e in case.events:
             change = f" {e.from_status} -> {e.to_status}" if e.to_status else ""
-            lines.append(f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.kind}{change}  by {e.actor}  {e.note or ''}")
+            lines.append(
+                f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.kind}{change}  by {e.actor}  {e.note or ''}"
+            )
     click.echo("\n".join(lines))

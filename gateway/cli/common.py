@@ -28,7 +28,9 @@ def open_database(settings: Settings) -> Database:
 def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
     """A plain text table."""
     cells = [tuple(str(c) if c is not None else "-" for c in row) for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]

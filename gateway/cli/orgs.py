@@ -26,7 +26,9 @@ def load(file: str) -> None:
     except directory.DirectoryError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
-        raise click.ClickException(f"{file}: nothing was loaded ({len(exc.problems)} problems)") from exc
+        raise click.ClickException(
+            f"{file}: nothing was loaded ({len(exc.problems)} problems)"
+        ) from exc
     db = open_database(load_settings())
     with db.session() as session:
         result = directory.apply(session, entries)

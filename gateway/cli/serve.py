@@ -36,6 +36,7 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
         settings = replace(settings, demo=True, simulator_enabled=True)
     embedded = None
     stopping = threading.Event()
+    workers_running: tuple = ()
 
     def _terminate(signum, _frame):
         raise KeyboardInterrupt
@@ -57,9 +58,8 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
         if services.db.is_sqlite:
             upgrade(services.db.url)
         _load_directory(services, demo)
-        worker_thread = ticker = None
         if with_worker:
-            worker_thread, ticker = _start_worker(services, stopping)
+            workers_running = _start_worker(services, stopping)
         server = make_server(host, port, app, threaded=True)
         click.echo(f"Pengaduan Gateway on http://{host}:{server.port}  (Ctrl-C to stop)")
         click.echo(
@@ -79,6 +79,8 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
         pass
     finally:
         stopping.set()
+        for part in workers_running:
+            part.stop()
         if embedded is not None:
             embedded.stop()
         for sig, handler in previous.items():
@@ -125,7 +127,18 @@ def _start_worker(services: Services, stopping: threading.Event):
 
     thread = threading.Thread(target=_run, name="pengaduan-worker", daemon=True)
     thread.start()
-    return thread, ticker
+    return ticker, _WorkerStop(worker)
+
+
+class _WorkerStop:
+    """Ask the in-process worker to stop, quietly: Redis is about to go away."""
+
+    def __init__(self, worker):
+        self.worker = worker
+
+    def stop(self) -> None:
+        logging.getLogger("rq.worker").setLevel(logging.CRITICAL)
+        self.worker._stop_requested = True
 
 
 def _safe_url(url: str | None) -> str:

@@ -10,7 +10,7 @@ from casebridge.settings import Settings
 
 from .base import Provider
 
-MODULES = ("simulator",)
+MODULES = ("simulator", "africastalking", "twilio")
 
 
 @cache

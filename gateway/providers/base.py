@@ -1,5 +1,7 @@
-"""What a provider adapter offers the rest of the service. A new provider is one module that
-defines `PROVIDER = Provider(...)` and is named in the registry (`gateway/providers/__init__.py`)."""
+"""What a provider adapter offers the rest of the service.
+
+A new provider is one module that defines `PROVIDER = Provider(...)` and is named in the
+registry (`gateway/providers/__init__.py`)."""
 
 from __future__ import annotations
 

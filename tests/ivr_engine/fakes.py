@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass, field
 
 from casebridge import refs
-
 from ivr_scripts import engine
 from ivr_scripts.context import CaseStatus, Submission, SubmitError
-from ivr_scripts.step import Play, Say, Step, VoiceInput
+from ivr_scripts.step import Say, Step, VoiceInput
 
 CALLER = "+6281234567890"
 OTHER_PHONE = "+6289876543210"

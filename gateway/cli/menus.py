@@ -1,0 +1,34 @@
+"""`pengaduan menus check`: every USSD menu and voice script in every language."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+CHECKS = (("USSD menus", "ussd_menus.check"), ("voice scripts", "ivr_scripts.check"))
+
+
+@click.group("menus")
+def command() -> None:
+    """USSD menus and voice scripts."""
+
+
+@command.command("check")
+def check() -> None:
+    """Report screens over 182 characters, non-GSM-7 text, unreachable or missing screens,
+    dead ends, missing prompts and audio files; exit 1 on any problem."""
+    problems = 0
+    for label, module_name in CHECKS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            click.echo(f"{label}: not installed")
+            continue
+        found = module.check()
+        problems += len(found)
+        for problem in found:
+            click.echo(f"{label}: {problem}", err=True)
+        click.echo(f"{label}: {'OK' if not found else f'{len(found)} problems'}")
+    if problems:
+        raise SystemExit(1)

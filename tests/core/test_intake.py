@@ -1,0 +1,115 @@
+"""The intake pipeline: a report becomes exactly one routed case, even when repeated."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from casebridge import intake, pins, refs
+from casebridge.models import Case, Intake, Message, utcnow
+from casebridge.reports import Report
+from gateway.services import Services, connect_redis
+from gateway.submit import submit_report
+from tests.conftest import TEST_SECRET
+
+
+def report(**kw) -> Report:
+    base = dict(
+        reporter_phone="+6281234567891",
+        category="unpaid_wages",
+        channel="desk",
+        sms_safe=True,
+        country="MY",
+        province="ID-JI",
+        regency="Kabupaten Banyuwangi",
+        regency_code="3510",
+        worker_name="Wati",
+        worker_gender="female",
+    )
+    base.update(kw)
+    return Report(**base)
+
+
+def count(services, model) -> int:
+    with services.db.session() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_report_becomes_routed_case_with_timeline_and_confirmation(services, orgs, jobs):
+    receipt = submit_report(services, "k1", report())
+    assert refs.is_valid(receipt.reference) and len(receipt.pin) == 4
+    jobs.run()
+    with services.db.session() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.reference == receipt.reference
+        assert case.status == "assigned" and case.organisation.code == "SBMI-BWI"
+        assert pins.verify(receipt.pin, case.pin_hash)
+        assert [e.kind for e in case.events] == ["created", "status"]
+        assert "best match" in case.events[1].note
+        msg = s.scalars(select(Message)).one()
+        assert msg.phone == "+6281234567891" and msg.purpose == "confirmation"
+        assert refs.format_ref(receipt.reference) in msg.body and receipt.pin in msg.body
+        assert msg.status == "delivered"  # the simulator provider
+        assert "gaji" not in msg.body.lower()  # never the category
+        assert s.scalars(select(Intake)).one().state == "done"
+
+
+def test_same_key_twice_gives_one_intake_one_case_same_answer(services, orgs, jobs):
+    first = submit_report(services, "same", report())
+    second = submit_report(services, "same", report(description="changed"))
+    assert (second.reference, second.pin, second.created) == (first.reference, first.pin, False)
+    jobs.run()
+    assert count(services, Intake) == 1 and count(services, Case) == 1
+
+
+def test_job_running_twice_gives_one_case_and_one_confirmation(services, orgs, jobs):
+    receipt = submit_report(services, "k", report())
+    jobs.run()
+    from workers import jobs as job_functions
+    from workers import queues
+
+    job_functions.process_intake(receipt.intake_id)
+    queues.enqueue_intake(services.redis, receipt.intake_id)
+    jobs.run()
+    assert count(services, Case) == 1
+    assert count(services, Message) == 1
+
+
+def test_no_confirmation_when_sms_is_not_safe(services, orgs, jobs):
+    submit_report(services, "k", report(sms_safe=False))
+    jobs.run()
+    assert count(services, Message) == 0
+    with services.db.session() as s:
+        case = s.scalars(select(Case)).one()
+        assert any(e.kind == "message_withheld" for e in case.events)
+
+
+def test_sweeper_recovers_an_intake_whose_enqueue_failed(services, orgs, jobs, tmp_path):
+    dead = Services(services.settings, services.db, connect_redis("redis://127.0.0.1:1/0"))
+    receipt = submit_report(dead, "lost", report())  # saved, but Redis refused the job
+    assert receipt.created
+    assert count(services, Intake) == 1
+    jobs.run()
+    assert count(services, Case) == 0
+    jobs.tick()  # too early: a fresh intake is left alone for a minute
+    jobs.run()
+    assert count(services, Case) == 0
+    with services.db.session() as s:
+        s.execute(update(Intake).values(created_at=utcnow() - timedelta(minutes=2)))
+    assert jobs.tick()["intakes"] == 1
+    jobs.run()
+    assert count(services, Case) == 1
+    assert jobs.tick()["intakes"] == 0
+
+
+def test_process_unknown_intake_is_harmless(services, jobs):
+    from workers import jobs as job_functions
+
+    assert job_functions.process_intake(424242) is None
+
+
+def test_pin_in_intake_is_not_stored_in_clear(services, orgs):
+    receipt = submit_report(services, "k", report())
+    with services.db.session() as s:
+        row = s.scalars(select(Intake)).one()
+        assert receipt.pin not in (row.pin_hash, row.pin_seed)
+        assert intake.find(s, "k", TEST_SECRET).pin == receipt.pin

@@ -1,0 +1,167 @@
+"""The outbox: messages are sent once, retried with backoff on transient errors, failed at once
+on permanent ones (on the case timeline), and silenced by STOP even when already queued."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from casebridge import outbox, reporters
+from casebridge.messaging import PermanentSendError, RetryableSendError, SendResult
+from casebridge.models import Case, Message, utcnow
+from casebridge.reports import Report
+from gateway.submit import submit_report
+
+
+class ScriptedSender:
+    """A provider double that fails as told, then succeeds."""
+
+    name = "scripted"
+
+    def __init__(self, *failures):
+        self.failures = list(failures)
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message)
+        if self.failures:
+            raise self.failures.pop(0)
+        return SendResult(f"SCR{len(self.sent)}", "sent")
+
+
+def new_case(services, jobs, phone="+6281234567891", sms_safe=True):
+    report = Report(reporter_phone=phone, category="other", channel="desk", sms_safe=sms_safe)
+    submit_report(services, phone, report)
+    jobs.run()
+    with services.db.session() as s:
+        return s.scalars(select(Case).order_by(Case.id.desc())).first().id
+
+
+def queue_one(services, case_id, body="Halo", provider="scripted"):
+    with services.db.session() as s:
+        case = s.get(Case, case_id)
+        msg = outbox.queue(s, case.reporter.phone, body, "test", provider, case=case)
+        return msg.id if msg else None
+
+
+def message(services, message_id) -> Message:
+    with services.db.session() as s:
+        return s.get(Message, message_id)
+
+
+def test_sent_once_even_when_enqueued_twice(services, orgs, jobs):
+    sender = ScriptedSender()
+    jobs.senders["scripted"] = sender
+    case_id = new_case(services, jobs)
+    mid = queue_one(services, case_id)
+    from workers import queues
+
+    queues.enqueue_message(services.redis, mid)
+    queues.enqueue_message(services.redis, mid)
+    jobs.run()
+    assert len(sender.sent) == 1
+    m = message(services, mid)
+    assert m.status == "sent" and m.provider_message_id == "SCR1" and m.attempts == 1
+
+
+def test_transient_error_retries_with_backoff_then_sends(services, orgs, jobs):
+    sender = ScriptedSender(RetryableSendError("HTTP 500"))
+    jobs.senders["scripted"] = sender
+    mid = queue_one(services, new_case(services, jobs))
+    from workers import queues
+
+    queues.enqueue_message(services.redis, mid)
+    jobs.run()
+    m = message(services, mid)
+    assert m.status == "retrying" and "HTTP 500" in m.error
+    assert m.next_attempt_at > utcnow() + timedelta(seconds=20)
+    assert jobs.tick()["messages"] == 0  # not due yet
+    with services.db.session() as s:
+        s.execute(update(Message).where(Message.id == mid).values(next_attempt_at=utcnow()))
+    assert jobs.tick()["messages"] == 1
+    jobs.run()
+    assert message(services, mid).status == "sent"
+    assert len(sender.sent) == 2
+
+
+def test_permanent_error_fails_at_once_and_lands_on_timeline(services, orgs, jobs):
+    jobs.senders["scripted"] = ScriptedSender(PermanentSendError("invalid number", code="403"))
+    case_id = new_case(services, jobs)
+    mid = queue_one(services, case_id)
+    from workers import queues
+
+    queues.enqueue_message(services.redis, mid)
+    jobs.run()
+    assert message(services, mid).status == "failed"
+    with services.db.session() as s:
+        events = s.get(Case, case_id).events
+        assert any(e.kind == "message_failed" and "invalid number" in e.note for e in events)
+
+
+def test_opted_out_error_marks_the_reporter(services, orgs, jobs):
+    jobs.senders["scripted"] = ScriptedSender(
+        PermanentSendError("blacklisted", code="UserInBlacklist", opted_out=True)
+    )
+    case_id = new_case(services, jobs)
+    mid = queue_one(services, case_id)
+    from workers import queues
+
+    queues.enqueue_message(services.redis, mid)
+    jobs.run()
+    with services.db.session() as s:
+        assert s.get(Case, case_id).reporter.opted_out
+    assert queue_one(services, case_id) is None
+
+
+def test_stop_cancels_queued_messages_and_blocks_new_ones(services, orgs, jobs):
+    sender = ScriptedSender()
+    jobs.senders["scripted"] = sender
+    case_id = new_case(services, jobs)
+    mid = queue_one(services, case_id)
+    with services.db.session() as s:
+        assert reporters.opt_out(s, "+6281234567891", channel="sms") == 1
+    from workers import queues
+
+    queues.enqueue_message(services.redis, mid)
+    jobs.run()
+    assert sender.sent == []
+    assert message(services, mid).status == "cancelled"
+    assert queue_one(services, case_id) is None
+    with services.db.session() as s:
+        reporters.opt_in(s, "+6281234567891", channel="sms")
+    assert queue_one(services, case_id) is not None
+
+
+def test_unconfigured_provider_fails_visibly(services, orgs, jobs):
+    case_id = new_case(services, jobs)
+    mid = queue_one(services, case_id, provider="nowhere")
+    from workers import queues
+
+    queues.enqueue_message(services.redis, mid)
+    jobs.run()
+    m = message(services, mid)
+    assert m.status == "failed" and "no sender" in m.error
+
+
+def test_segments_are_counted(services, orgs, jobs):
+    case_id = new_case(services, jobs)
+    m1 = message(services, queue_one(services, case_id, "a" * 160))
+    m2 = message(services, queue_one(services, case_id, "a" * 161))
+    m3 = message(services, queue_one(services, case_id, "Terima kasih ’"))
+    assert (m1.encoding, m1.segments) == ("GSM-7", 1)
+    assert (m2.encoding, m2.segments) == ("GSM-7", 2)
+    assert m3.encoding == "UCS-2"
+
+
+def test_stuck_sending_row_is_recovered_by_the_sweeper(services, orgs, jobs):
+    sender = ScriptedSender()
+    jobs.senders["scripted"] = sender
+    mid = queue_one(services, new_case(services, jobs))
+    with services.db.session() as s:  # a worker died after claiming it
+        s.execute(
+            update(Message)
+            .where(Message.id == mid)
+            .values(status="sending", updated_at=utcnow() - timedelta(minutes=10))
+        )
+    assert jobs.tick()["messages"] == 1
+    jobs.run()
+    assert message(services, mid).status == "sent"

@@ -1,0 +1,71 @@
+"""`pengaduan serve` as a new user runs it: an empty folder, no Redis or database configured."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def embedded_redis_pids(folder: Path) -> set[int]:
+    """redis-server processes working in this folder's instance (Redis chdirs to its data dir)."""
+    found = set()
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            cmd = " ".join(proc.info.get("cmdline") or [])
+            if "redis-server" in cmd and Path(proc.cwd()).is_relative_to(folder):
+                found.add(proc.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_signal):
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "SECRET_KEY")
+    }
+    exe = Path(sys.executable).with_name("pengaduan")
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = None
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    body = json.load(r)
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert body == {"status": "ok", "database": "ok", "redis": "ok"}
+        assert len(embedded_redis_pids(tmp_path)) == 1
+        assert (tmp_path / "instance" / "pengaduan.db").exists()
+        proc.send_signal(stop_signal)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out
+    assert "stopped" in out
+    assert embedded_redis_pids(tmp_path) == set(), "an embedded redis-server was left running"
