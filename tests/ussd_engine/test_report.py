@@ -1,5 +1,7 @@
 """Filing a report through the menus, in both languages."""
 
+import json
+
 import pytest
 
 from ussd_menus.menu import load
@@ -46,6 +48,7 @@ def test_full_report_lands_every_answer(lang):
     assert f"{reference[:4]}-{reference[4:]}" in done.text
     assert "1234" in done.text and "SBMI Banyuwangi" in done.text
     assert not engine_in_report(session)
+    assert "pin" not in json.dumps(session.state)  # the PIN is shown once, never kept
 
 
 def engine_in_report(session: Session) -> bool:
