@@ -135,7 +135,7 @@ def _chosen(hop: Hop, state: dict, screen: ScreenDef, text: str) -> tuple[dict, 
         if 1 <= number <= len(found):
             item = found[number - 1]
             if item.answers:
-                return answer(hop, state, screen, item.answers)
+                return _answer(hop, state, screen, item.answers)
             return go(hop, state, screen.next or MAIN, carry=item.carry)
         index = number - len(found) - 1
         if 0 <= index < len(screen.options):
@@ -143,7 +143,7 @@ def _chosen(hop: Hop, state: dict, screen: ScreenDef, text: str) -> tuple[dict, 
     if screen.typed and any(c.isalpha() for c in text):
         result = validate(screen.typed, text, state["ans"])
         if result.ok and result.answers:
-            return answer(hop, state, screen, result.answers)
+            return _answer(hop, state, screen, result.answers)
         return state, show(hop, state, result.hint or "wrong")
     return state, show(hop, state, "wrong")
 
@@ -165,7 +165,7 @@ def _option(hop: Hop, state: dict, screen: ScreenDef, option: Option) -> tuple[d
 
 def _typed(hop: Hop, state: dict, screen: ScreenDef, text: str) -> tuple[dict, Screen]:
     if screen.optional and text.strip() == SKIP:
-        return answer(hop, state, screen, {screen.answer: None} if screen.answer else {})
+        return _answer(hop, state, screen, {screen.answer: None} if screen.answer else {})
     result = validate(screen.validate or "", text, state["ans"])
     if result.candidates is not None and screen.pick:
         return go(hop, state, screen.pick, carry={"cand": result.candidates})
@@ -176,10 +176,10 @@ def _typed(hop: Hop, state: dict, screen: ScreenDef, text: str) -> tuple[dict, S
         if act is None:
             return state, show(hop, state, "wrong")
         return act(hop, state, screen.next, screen.outcomes, result.value)
-    return answer(hop, state, screen, result.answers or {})
+    return _answer(hop, state, screen, result.answers or {})
 
 
-def answer(hop: Hop, state: dict, screen: ScreenDef, new: dict) -> tuple[dict, Screen]:
+def _answer(hop: Hop, state: dict, screen: ScreenDef, new: dict) -> tuple[dict, Screen]:
     """Record the answers given on `screen` and move on to its next screen."""
     record(state["ans"], screen, new)
     return go(hop, state, screen.next or MAIN, skip_answered=True)
