@@ -23,11 +23,18 @@ def get(name: str) -> Provider | None:
 
 
 def build_senders(settings: Settings) -> dict[str, Sender]:
-    """One sender per configured provider, handed to the workers when they start."""
+    """One sender per configured provider, handed to the workers when they start.
+
+    In simulator (or demo) mode a provider without credentials delivers to the simulator's
+    inboxes instead, so a reply to someone who "wrote to" that provider still arrives."""
+    from .simulator import SimulatorSender
+
     senders: dict[str, Sender] = {}
+    stand_in = settings.simulator_enabled or settings.demo
     for provider in all_providers():
-        if provider.make_sender is not None:
-            sender = provider.make_sender(settings)
-            if sender is not None:
-                senders[provider.name] = sender
+        sender = provider.make_sender(settings) if provider.make_sender is not None else None
+        if sender is None and stand_in:
+            sender = SimulatorSender()
+        if sender is not None:
+            senders[provider.name] = sender
     return senders

@@ -1,0 +1,1 @@
+"""Web pages: the phone simulator (training, demos) and the coordinators' dashboard."""

@@ -1,0 +1,241 @@
+"""`/dashboard`: coordinators look at the network's cases (signed in with a coordinator key)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import wraps
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+
+from casebridge import access, phones, refs, taxonomy
+from casebridge import stats as case_stats
+from casebridge.models import ApiKey, Case, Organisation, Worker
+from casebridge.status import OPEN_STATUSES, STATUSES
+from casebridge.texts import status_word
+from casebridge.timeline import record
+
+from . import csrf
+from .charts import bar_chart
+from .i18n import current_language, translator, when
+
+blueprint = Blueprint(
+    "dashboard",
+    __name__,
+    url_prefix="/dashboard",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
+PAGE_SIZE = 50
+
+
+@blueprint.app_context_processor
+def _page_helpers() -> dict:
+    if not request.blueprint or request.blueprint not in ("dashboard", "simulator"):
+        return {}
+    lang = current_language()
+    return {"lang": lang, "t": translator(lang), "csrf_token": csrf.token, "when": when}
+
+
+def _db():
+    return current_app.extensions["services"].db
+
+
+def _signed_in(view):
+    """The view runs with `g.org` (the coordinator) and `g.session`; otherwise to the login."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key_hash = session.get("key_hash")
+        if not key_hash:
+            return redirect(url_for("dashboard.login", next=request.path))
+        with _db().session() as db_session:
+            key = db_session.scalar(
+                select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+            )
+            if key is None or not key.organisation.active or not key.organisation.is_coordinator:
+                session.pop("key_hash", None)
+                return redirect(url_for("dashboard.login"))
+            g.org, g.session = key.organisation, db_session
+            return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        csrf.check()
+        key = request.form.get("key", "").strip()
+        key_hash = hashlib.sha256(key.encode()).hexdigest()
+        with _db().session() as db_session:
+            row = db_session.scalar(
+                select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+            )
+            ok = row is not None and row.organisation.active and row.organisation.is_coordinator
+        if ok:
+            lang = session.get("lang")
+            session.clear()
+            session["key_hash"] = key_hash
+            if lang:
+                session["lang"] = lang
+            target = request.args.get("next", "")
+            return redirect(
+                target if target.startswith("/dashboard") else url_for("dashboard.home")
+            )
+        error = "login_wrong"
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@blueprint.post("/logout")
+def logout():
+    csrf.check()
+    session.clear()
+    return redirect(url_for("dashboard.login"))
+
+
+def _labels(dimension: str, lang: str) -> dict[str, str]:
+    if dimension == "status":
+        return {s: status_word(s, lang) for s in STATUSES}
+    if dimension == "category":
+        return {c: taxonomy.category_label(c, lang) for c in taxonomy.CATEGORIES}
+    if dimension == "gender":
+        return {x: taxonomy.gender_label(x, lang) for x in taxonomy.GENDERS}
+    if dimension == "country":
+        return {c: taxonomy.country_name(c, lang) for c in taxonomy.DESTINATIONS}
+    return {}
+
+
+@blueprint.get("/")
+@_signed_in
+def home():
+    lang = current_language()
+    t = translator(lang)
+    visible = access.visible_cases(g.org)
+    figures = case_stats.compute(g.session, visible)
+    open_figures = case_stats.compute(g.session, visible.where(Case.status.in_(OPEN_STATUSES)))
+    charts = [
+        bar_chart(t(f"by_{dim}"), open_figures[f"by_{dim}"], _labels(dim, lang))
+        for dim in ("status", "category", "country", "province", "gender", "channel")
+    ]
+    overdue = g.session.scalars(
+        visible.where(Case.overdue.is_(True), Case.status.in_(OPEN_STATUSES))
+        .order_by(Case.created_at)
+        .limit(20)
+    ).all()
+    return render_template(
+        "dashboard.html",
+        figures=figures,
+        open_total=open_figures["total"],
+        charts=charts,
+        overdue=overdue,
+        orgs=_org_load(),
+        format_ref=refs.format_ref,
+        status_word=lambda s: status_word(s, lang),
+    )
+
+
+def _org_load() -> list[dict]:
+    rows = g.session.execute(
+        select(Organisation.code, Organisation.name, func.count(Case.id))
+        .outerjoin(
+            Case,
+            (Case.organisation_id == Organisation.id) & Case.status.in_(OPEN_STATUSES),
+        )
+        .where(Organisation.active.is_(True))
+        .group_by(Organisation.id, Organisation.code, Organisation.name)
+        .order_by(func.count(Case.id).desc(), Organisation.code)
+    ).all()
+    accepted = g.session.execute(
+        select(Organisation.code, Case.assigned_at, Case.accepted_at)
+        .join(Case, Case.organisation_id == Organisation.id)
+        .where(Case.accepted_at.is_not(None), Case.assigned_at.is_not(None))
+    ).all()
+    hours: dict[str, list[float]] = {}
+    for code, assigned, accepted_at in accepted:
+        hours.setdefault(code, []).append((accepted_at - assigned).total_seconds() / 3600)
+    return [
+        {
+            "code": code,
+            "name": name,
+            "open": count,
+            "mean_accept": round(sum(hours[code]) / len(hours[code]), 1) if code in hours else None,
+        }
+        for code, name, count in rows
+    ]
+
+
+FILTERS = ("status", "category", "country", "province", "organisation")
+
+
+@blueprint.get("/cases")
+@_signed_in
+def cases():
+    lang = current_language()
+    query = access.visible_cases(g.org).join(Worker, Worker.id == Case.worker_id)
+    chosen = {k: request.args.get(k, "").strip() for k in FILTERS}
+    if chosen["status"] in STATUSES:
+        query = query.where(Case.status == chosen["status"])
+    if chosen["category"] in taxonomy.CATEGORIES:
+        query = query.where(Case.category == chosen["category"])
+    if chosen["country"]:
+        query = query.where(Worker.country == chosen["country"].upper()[:2])
+    if chosen["province"]:
+        query = query.where(Worker.province == chosen["province"].upper()[:6])
+    if chosen["organisation"]:
+        query = query.join(Organisation, Organisation.id == Case.organisation_id).where(
+            Organisation.code == chosen["organisation"][:40]
+        )
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows = g.session.scalars(
+        query.order_by(Case.created_at.desc(), Case.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    orgs = g.session.scalars(select(Organisation).order_by(Organisation.code)).all()
+    return render_template(
+        "cases.html",
+        cases=rows[:PAGE_SIZE],
+        more=len(rows) > PAGE_SIZE,
+        page=page,
+        chosen=chosen,
+        statuses=STATUSES,
+        categories=taxonomy.CATEGORIES,
+        orgs=orgs,
+        format_ref=refs.format_ref,
+        status_word=lambda s: status_word(s, lang),
+        category_label=lambda c: taxonomy.category_label(c, lang),
+        args={k: v for k, v in chosen.items() if v},
+    )
+
+
+@blueprint.get("/cases/<reference>")
+@_signed_in
+def case(reference: str):
+    lang = current_language()
+    found = access.get_case(g.session, g.org, reference)
+    if found is None:
+        return render_template("not_found.html"), 404
+    record(
+        g.session,
+        found,
+        "read",
+        f"org:{g.org.code}",
+        "viewed on the dashboard",
+        organisation_id=g.org.id,
+    )
+    return render_template(
+        "case.html",
+        case=found,
+        format_ref=refs.format_ref,
+        mask=phones.mask,
+        status_word=lambda s: status_word(s, lang),
+        category_label=lambda c: taxonomy.category_label(c, lang),
+        now=datetime.now,
+    )

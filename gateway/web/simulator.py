@@ -1,0 +1,226 @@
+"""`/simulator`: phones on a screen for training and demos.
+
+The page never talks to the domain directly: each action is sent to the real webhook endpoint
+exactly as a provider would send it (Africa's Talking for USSD and SMS, Twilio for voice, with
+the token or signature the endpoint requires), so what works here works in production."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from lxml import etree
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+
+from casebridge import phones
+from casebridge.models import Caseworker, Message, Organisation
+
+from . import csrf
+
+blueprint = Blueprint("simulator", __name__, template_folder="templates")
+SIM_NUMBER = "+6281100009999"
+"""The service's own number as the simulated phones see it."""
+MAX_TEXT = 480
+
+
+def _settings():
+    return current_app.extensions["services"].settings
+
+
+@blueprint.before_request
+def _only_when_enabled():
+    if not (_settings().simulator_enabled or _settings().demo):
+        abort(404)
+
+
+@blueprint.get("/")
+def index():
+    if not _settings().demo:
+        abort(404)
+    from flask import redirect, url_for
+
+    return redirect(url_for("simulator.page"))
+
+
+@blueprint.get("/simulator")
+def page():
+    with current_app.extensions["services"].db.session() as session:
+        caseworkers = session.execute(
+            select(Caseworker.phone, Caseworker.name, Organisation.code)
+            .join(Organisation, Organisation.id == Caseworker.organisation_id)
+            .where(Caseworker.active.is_(True), Organisation.active.is_(True))
+            .order_by(Organisation.code, Caseworker.name)
+        ).all()
+    return render_template(
+        "simulator.html",
+        caseworkers=caseworkers,
+        service_code=_settings().ussd_service_code,
+        demo=_settings().demo,
+        reporters=["+6281234567891", "+6285712345678", "+85251239876", "+60129876543"],
+    )
+
+
+def _phone(value: str | None) -> str:
+    phone = phones.normalise(value or "")
+    if phone is None:
+        abort(400, description="choose a valid phone number, e.g. +6281234567891")
+    return phone
+
+
+def _json() -> dict:
+    csrf.check()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="expected a JSON object")
+    return data
+
+
+def _at_query() -> str:
+    token = _settings().at_webhook_token
+    return f"?token={token}" if token else ""
+
+
+@blueprint.post("/simulator/api/ussd")
+def ussd():
+    data = _json()
+    phone = _phone(data.get("phone"))
+    session_id = str(data.get("session") or "")[:64] or f"SIM{uuid.uuid4().hex}"
+    text = str(data.get("text") or "")[:MAX_TEXT]
+    reply = current_app.test_client().post(
+        "/ussd/africastalking" + _at_query(),
+        data={
+            "sessionId": session_id,
+            "serviceCode": _settings().ussd_service_code,
+            "phoneNumber": phone,
+            "networkCode": "99999",
+            "text": text,
+        },
+    )
+    body = reply.get_data(as_text=True)
+    end = not body.startswith("CON ")
+    if end and not body.startswith("END "):
+        body = "END " + body
+    return jsonify(screen=body[4:], end=end, session=session_id)
+
+
+@blueprint.post("/simulator/api/sms")
+def sms():
+    data = _json()
+    phone = _phone(data.get("phone"))
+    text = str(data.get("text") or "").strip()[:MAX_TEXT]
+    if not text:
+        abort(400, description="write a message first")
+    reply = current_app.test_client().post(
+        "/sms/africastalking" + _at_query(),
+        data={
+            "from": phone,
+            "to": SIM_NUMBER,
+            "text": text,
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "id": f"SIM{uuid.uuid4().hex}",
+            "linkId": "",
+            "networkCode": "99999",
+        },
+    )
+    return jsonify(ok=reply.status_code < 300, status=reply.status_code)
+
+
+@blueprint.get("/simulator/api/inbox")
+def inbox():
+    phone = _phone(request.args.get("phone"))
+    with current_app.extensions["services"].db.session() as session:
+        rows = session.scalars(
+            select(Message)
+            .where(Message.direction == "out", Message.phone == phone)
+            .order_by(Message.id.desc())
+            .limit(30)
+        ).all()
+        messages = [
+            {"id": m.id, "at": m.created_at.isoformat(), "body": m.body, "status": m.status}
+            for m in rows
+        ]
+    return jsonify(messages=messages)
+
+
+def _twilio_post(path: str, form: dict[str, str]):
+    """POST to our Twilio voice endpoint, signed like Twilio when a token is configured."""
+    headers = {}
+    token = _settings().twilio_auth_token
+    if token:
+        url = _settings().public_base_url.rstrip("/") + path
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, form)
+    return current_app.test_client().post(path, data=form, headers=headers)
+
+
+def _local_path(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.path.startswith("/voice/twilio"):
+        abort(400, description="the call can only continue on the voice endpoints")
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _read_twiml(body: bytes) -> dict:
+    """What a caller would hear and be asked to do, from a TwiML document."""
+    try:
+        root = etree.fromstring(
+            body, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except etree.XMLSyntaxError:
+        return {"prompts": ["(the service answered with invalid TwiML)"], "expect": "hangup"}
+    prompts, expect, action, redirect, digits = [], "hangup", None, None, None
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "Say" and el.text:
+            prompts.append(el.text.strip())
+        elif tag == "Play":
+            prompts.append("(recorded prompt)")
+        elif tag == "Gather":
+            expect, action, digits = "digits", el.get("action"), el.get("numDigits")
+        elif tag == "Record":
+            expect, action = "record", el.get("action")
+        elif tag == "Redirect" and el.text:
+            redirect = el.text.strip()
+        elif tag in ("Hangup", "Reject"):
+            expect = "hangup" if expect not in ("digits", "record") else expect
+    return {
+        "prompts": prompts,
+        "expect": expect,
+        "action": action,
+        "redirect": redirect,
+        "digits": digits,
+    }
+
+
+@blueprint.post("/simulator/api/call")
+def call():
+    data = _json()
+    phone = _phone(data.get("phone"))
+    call_sid = str(data.get("call") or "")[:64] or f"CA{uuid.uuid4().hex}"
+    form = {
+        "CallSid": call_sid,
+        "AccountSid": "ACsimulator",
+        "From": phone,
+        "To": SIM_NUMBER,
+        "CallStatus": "in-progress",
+        "Direction": "inbound",
+    }
+    action = data.get("action")
+    path = _local_path(action) if action else "/voice/twilio"
+    if "digits" in data:
+        form["Digits"] = str(data.get("digits") or "")[:20]
+    if "recording" in data:
+        words = str(data.get("recording") or "")[:MAX_TEXT]
+        form["RecordingUrl"] = f"https://simulator.invalid/recordings/{call_sid}"
+        form["RecordingDuration"] = str(max(1, len(words.split()) // 2)) if words else "0"
+        form["Digits"] = "#"
+    reply = _twilio_post(path, form)
+    if reply.status_code >= 400:
+        return jsonify(
+            prompts=[f"(the service answered {reply.status_code})"], expect="hangup"
+        ), 200
+    result = _read_twiml(reply.get_data())
+    result["call"] = call_sid
+    return jsonify(result)
