@@ -71,6 +71,14 @@ def step(state: dict, inp: VoiceInput, ctx: VoiceContext) -> tuple[dict, Step]:
     return call.state, call.handle(inp)
 
 
+def farewell(lang: str | None = None) -> Step:
+    """Just the polite goodbye, then hang up: for a request the service cannot follow."""
+    cat = catalogue.shipped()
+    lang = lang if lang in cat.languages else cat.languages[0]
+    item = cat.speech("goodbye", lang, {})
+    return Step(lang, (item,) if item is not None else (), Hangup())
+
+
 def _no_input(inp: VoiceInput) -> bool:
     return inp.timed_out or not (inp.digits or "").strip()
 

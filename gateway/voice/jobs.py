@@ -1,0 +1,97 @@
+"""RQ jobs of the voice line: the missed-call callback and, when configured, a copy of the
+recording. Plain arguments, safe to run twice; the provider parts come from the provider's
+`voice` module (`place_call(settings, phone)`, `fetch_recording(settings, url)`)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from types import ModuleType
+
+import requests
+from redis import Redis
+from rq import Retry
+
+from casebridge.messaging import PermanentSendError
+from workers import queues
+from workers.runtime import current
+
+from ..providers import MODULES
+from . import callback, metrics
+
+log = logging.getLogger(__name__)
+MAX_RECORDING_BYTES = 20 * 1024 * 1024
+EXTENSIONS = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/wav": ".wav", "audio/x-wav": ".wav"}
+
+
+def provider_voice(provider: str) -> ModuleType:
+    """The `voice` module of a known provider."""
+    if provider not in MODULES:
+        raise ValueError(f"unknown provider {provider!r}; known: {', '.join(MODULES)}")
+    return importlib.import_module(f"gateway.providers.{provider}.voice")
+
+
+def call_back(provider: str, phone: str) -> str | None:
+    """Place the callback call; returns the provider's call id. A refusal by the provider is
+    final (logged and counted); anything else is raised so that RQ tries again."""
+    rt = current()
+    try:
+        call_id = provider_voice(provider).place_call(rt.settings, phone)
+    except PermanentSendError as exc:
+        log.warning("callback through %s refused: %s", provider, exc)
+        metrics.count(rt.redis, "callbacks", provider, "failed")
+        return None
+    callback.remember_outbound(rt.redis, provider, call_id, phone)
+    metrics.count(rt.redis, "callbacks", provider, "placed")
+    return call_id
+
+
+def download(url: str, auth: tuple[str, str] | None = None) -> tuple[bytes, str]:
+    """A recording's bytes and content type; an HTTP error is raised (RQ tries again)."""
+    with requests.get(url, auth=auth, timeout=(5, 60), stream=True) as res:
+        res.raise_for_status()
+        body = res.raw.read(MAX_RECORDING_BYTES + 1, decode_content=True)
+        return body, res.headers.get("Content-Type", "")
+
+
+def recordings_dir() -> Path:
+    return current().settings.instance_dir / "recordings"
+
+
+def enqueue_store_recording(redis: Redis, provider: str, reference: str, url: str) -> None:
+    """Queue a copy of the recording (STORE_RECORDINGS); the case keeps the provider's URL."""
+    try:
+        queues.queue(redis, queues.MESSAGES).enqueue(
+            "gateway.voice.jobs.store_recording",
+            provider,
+            reference,
+            url,
+            job_id=f"recording-{reference}",
+            retry=Retry(max=3, interval=[30, 120, 600]),
+            result_ttl=600,
+            failure_ttl=7 * 86400,
+        )
+    except Exception as exc:
+        log.warning("copy of the recording of %s not queued: %s", reference, exc)
+
+
+def store_recording(provider: str, reference: str, url: str) -> str:
+    """Download the recording into `<instance>/recordings/<reference>.<ext>` (once)."""
+    folder = recordings_dir()
+    existing = sorted(folder.glob(f"{reference}.*")) if folder.is_dir() else []
+    if existing:
+        return str(existing[0])
+    body, content_type = provider_voice(provider).fetch_recording(current().settings, url)
+    if len(body) > MAX_RECORDING_BYTES:
+        log.warning(
+            "recording of %s not kept: %d bytes is more than expected", reference, len(body)
+        )
+        return ""
+    ext = EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".audio")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{reference}{ext}"
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(body)
+    partial.replace(target)
+    return str(target)

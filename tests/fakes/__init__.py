@@ -1,0 +1,1 @@
+"""Local fakes of provider APIs: small HTTP servers the real SDKs talk to in tests."""

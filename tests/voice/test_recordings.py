@@ -1,0 +1,71 @@
+"""Recordings: the case keeps the provider's URL; with STORE_RECORDINGS a worker also keeps
+a copy of the audio in the instance folder."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.voice_servers import RECORDING, fake_recordings
+
+from .conftest import case_of_call
+
+
+@pytest.fixture
+def recordings_host():
+    server = fake_recordings().start()
+    yield server
+    server.stop()
+
+
+def leave_report(dial, provider: str, url: str):
+    call = dial(provider)
+    call.dial()
+    for key in ("1", "1", "1", "1", "2"):
+        call.press(key)
+    call.record(url)
+    return call
+
+
+def test_by_default_only_the_url_is_kept(dial, jobs, services, twilio_api):
+    url = f"{twilio_api.url}/2010-04-01/Accounts/AC1/Recordings/RE1"
+    call = leave_report(dial, "twilio", url)
+    jobs.run()
+    assert case_of_call(services, "twilio", call.call_id).recording_url == url
+    assert twilio_api.requests == []
+    assert not (services.settings.instance_dir / "recordings").exists()
+
+
+@pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
+def test_a_twilio_recording_is_copied_with_the_account_credentials(
+    dial, jobs, services, twilio_api
+):
+    url = f"{twilio_api.url}/2010-04-01/Accounts/AC1/Recordings/RE1"
+    call = leave_report(dial, "twilio", url)
+    jobs.run()
+    case = case_of_call(services, "twilio", call.call_id)
+    assert case.recording_url == url
+    stored = services.settings.instance_dir / "recordings" / f"{case.reference}.wav"
+    assert stored.read_bytes() == RECORDING
+    (seen,) = twilio_api.requests
+    assert (
+        seen.auth == f"{services.settings.twilio_account_sid}:{services.settings.twilio_auth_token}"
+    )
+
+
+@pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
+def test_credentials_never_go_to_another_host(dial, jobs, services, recordings_host):
+    call = leave_report(dial, "twilio", f"{recordings_host.url}/elsewhere/RE2")
+    jobs.run()
+    (seen,) = recordings_host.requests
+    assert seen.auth is None
+    case = case_of_call(services, "twilio", call.call_id)
+    assert (services.settings.instance_dir / "recordings" / f"{case.reference}.wav").is_file()
+
+
+@pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
+def test_an_at_recording_is_copied_once(dial, jobs, services, recordings_host):
+    call = leave_report(dial, "africastalking", f"{recordings_host.url}/rec/ATVId_1.mp3")
+    call.repeat()
+    jobs.run()
+    case = case_of_call(services, "africastalking", call.call_id)
+    assert len(recordings_host.requests) == 1
+    assert (services.settings.instance_dir / "recordings" / f"{case.reference}.wav").is_file()
