@@ -22,9 +22,10 @@ from casebridge.texts import status_word
 from .actions import ACTIONS
 from .answers import ANSWER_KEYS
 from .context import CaseStatus
-from .layout import placeholders
+from .layout import fill, placeholders
 from .menu import Menu, ScreenDef, read
 from .navigation import MAIN, RESUME
+from .notices import NOTICES, SECTION
 from .render import END_LINES, ENGINE_TEXTS, Sources, render
 from .screens import LIMIT
 from .sources import SOURCES
@@ -319,6 +320,17 @@ def _lengths(menu: Menu) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _notice_lengths(menu: Menu) -> list[str]:
+    """Notices (END screens outside the menus) must fit one screen too."""
+    found = []
+    for lang in menu.languages:
+        for key in NOTICES:
+            _text, size = fill(menu.text(lang, SECTION, key), lambda name: None)
+            if size > LIMIT:
+                found.append(f"{lang}: text '{SECTION}.{key}' is {size} characters (limit {LIMIT})")
+    return found
+
+
 def check(directory: str | Path | None = None) -> list[str]:
     """Every problem of the menus in `directory` (default: the shipped ones); [] when none."""
     menu = read(directory)
@@ -329,4 +341,5 @@ def check(directory: str | Path | None = None) -> list[str]:
     problems += _texts(menu)
     if MAIN in menu.screens:
         problems += _lengths(menu)
+    problems += _notice_lengths(menu)
     return problems

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .context import UssdContext
 from .layout import FLOOR, fill, length, paginate
 from .menu import Menu, ScreenDef
+from .notices import NOTICES, SECTION
 from .screens import LIMIT, Screen
 from .sources import Item, items
 from .values import lookup
@@ -32,6 +33,7 @@ ENGINE_TEXTS = {
     "done": ("text", "org", "service", "keep", "no_sms"),
     "case": ("text", "org", "no_org", "unknown"),
     "summary": ("service", "sms_on", "sms_off"),
+    SECTION: NOTICES,
 }
 """Text keys the engine itself uses (besides those the menu files name)."""
 

@@ -63,9 +63,15 @@ def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_s
         assert (tmp_path / "instance" / "pengaduan.db").exists()
         proc.send_signal(stop_signal)
         out, _ = proc.communicate(timeout=30)
+        assert embedded_redis_pids(tmp_path) == set(), "an embedded redis-server was left running"
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        if proc.poll() is None:  # a failed assertion: still stop it the polite way first
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for pid in embedded_redis_pids(tmp_path):
+            os.kill(pid, signal.SIGKILL)
     assert proc.returncode == 0, out
     assert "stopped" in out
-    assert embedded_redis_pids(tmp_path) == set(), "an embedded redis-server was left running"

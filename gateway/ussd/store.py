@@ -1,0 +1,180 @@
+"""USSD sessions in Redis: one read and one write (each a single round trip) per hop.
+
+Keys:
+- `ussd:session:<provider>:<session id>`: the session (state, the provider's cumulative text,
+  the last screen), for `SESSION_TTL`; once it has ended, only `END_TTL` (its last screen,
+  which may show a PIN, is kept just long enough to answer a provider retry).
+- `ussd:resume:<phone>`: the latest unfinished report of that phone, offered to continue on
+  its next dial within `RESUME_TTL`.
+- `ussd:lang:<phone>`: the language chosen on that phone.
+- `ussd:stats`: counters for `/metrics` (see `gateway.ussd.metrics`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from redis import Redis
+
+from ussd_menus.screens import Screen
+
+SESSION_TTL = 600
+"""Seconds a session is kept after its last hop (operators end sessions after 2-3 minutes)."""
+END_TTL = 120
+"""Seconds an ended session is kept: enough for a retried last hop and the end notification."""
+RESUME_TTL = 30 * 60
+LANGUAGE_TTL = 365 * 24 * 3600
+STATS_KEY = "ussd:stats"
+
+
+def session_key(provider: str, session_id: str) -> str:
+    return f"ussd:session:{provider}:{session_id}"
+
+
+def resume_key(phone: str) -> str:
+    return f"ussd:resume:{phone}"
+
+
+def language_key(phone: str) -> str:
+    return f"ussd:lang:{phone}"
+
+
+def started_field(provider: str) -> str:
+    return f"started|{provider}"
+
+
+def ended_field(provider: str, outcome: str, screen: str) -> str:
+    return f"ended|{provider}|{outcome}|{screen}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A session as stored between hops."""
+
+    phone: str
+    text: str
+    """The provider's cumulative text of the last hop answered."""
+    state: dict[str, Any]
+    reply: str
+    """The last screen's text, given again to a retried hop."""
+    end: bool = False
+    hops: int = 1
+    started_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    reference: str | None = None
+    """The case reference a report filed in this session got."""
+
+    @property
+    def screen(self) -> Screen:
+        return Screen(self.reply, self.end)
+
+    @property
+    def at(self) -> str | None:
+        """The screen the person was last shown."""
+        at = self.state.get("at") if isinstance(self.state, dict) else None
+        return at if isinstance(at, str) else None
+
+    def after(self, text: str, state: dict, screen: Screen, reference: str | None) -> Session:
+        """This session once the next hop has been answered."""
+        return replace(
+            self,
+            text=text,
+            state=state,
+            reply=screen.text,
+            end=screen.end,
+            hops=self.hops + 1,
+            reference=reference or self.reference,
+        )
+
+    def dumps(self) -> str:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # asdict would deep-copy
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, raw: bytes | str | None) -> Session | None:
+        """The stored session, or None when there is none or it is not one of ours."""
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            found = cls(**data)
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(found.state, dict) or not isinstance(found.text, str):
+            return None
+        return found
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the first read of a hop found."""
+
+    session: Session | None
+    resume: dict | None = None
+    language: str | None = None
+
+
+def _json(raw: bytes | None) -> dict | None:
+    if not raw:
+        return None
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+class Store:
+    """Sessions of one provider."""
+
+    def __init__(self, redis: Redis, provider: str):
+        self.redis = redis
+        self.provider = provider
+
+    def load(self, session_id: str, phone: str, first: bool) -> Loaded:
+        """The session; on a first hop (`first`) also the phone's resume offer and language."""
+        if not first:
+            return Loaded(Session.loads(self.redis.get(session_key(self.provider, session_id))))
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(session_key(self.provider, session_id))
+        pipe.get(resume_key(phone))
+        pipe.get(language_key(phone))
+        raw_session, raw_resume, raw_lang = pipe.execute()
+        lang = raw_lang.decode() if isinstance(raw_lang, bytes) else raw_lang
+        return Loaded(Session.loads(raw_session), _json(raw_resume), lang or None)
+
+    def save(
+        self,
+        session_id: str,
+        session: Session,
+        *,
+        resume: dict | None,
+        language: str | None = None,
+        new: bool = False,
+    ) -> None:
+        """Store the session, keep (or drop) the phone's resume offer, remember a chosen
+        language, and count a new session: one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        ttl = END_TTL if session.end else SESSION_TTL
+        pipe.set(session_key(self.provider, session_id), session.dumps(), ex=ttl)
+        if resume is not None:
+            pipe.set(resume_key(session.phone), json.dumps(resume), ex=RESUME_TTL)
+        else:
+            pipe.delete(resume_key(session.phone))
+        if language:
+            pipe.set(language_key(session.phone), language, ex=LANGUAGE_TTL)
+        if new:
+            pipe.hincrby(STATS_KEY, started_field(self.provider), 1)
+        pipe.execute()
+
+    def peek(self, session_id: str) -> Session | None:
+        return Session.loads(self.redis.get(session_key(self.provider, session_id)))
+
+    def finish(self, session_id: str, outcome: str, screen: str) -> None:
+        """Count how the session ended and where, and forget it."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hincrby(STATS_KEY, ended_field(self.provider, outcome, screen), 1)
+        pipe.delete(session_key(self.provider, session_id))
+        pipe.execute()
