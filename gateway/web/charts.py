@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 22
 GAP = 6
-LABEL_WIDTH = 180
-WIDTH = 520
+LABEL_WIDTH = 150
+WIDTH = 380
 
 
 @dataclass(frozen=True)

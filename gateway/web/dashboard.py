@@ -9,7 +9,7 @@ from functools import wraps
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 
-from casebridge import access, phones, refs, taxonomy
+from casebridge import access, phones, places, refs, taxonomy
 from casebridge import stats as case_stats
 from casebridge.models import ApiKey, Case, Organisation, Worker
 from casebridge.status import OPEN_STATUSES, STATUSES
@@ -106,6 +106,8 @@ def _labels(dimension: str, lang: str) -> dict[str, str]:
         return {x: taxonomy.gender_label(x, lang) for x in taxonomy.GENDERS}
     if dimension == "country":
         return {c: taxonomy.country_name(c, lang) for c in taxonomy.DESTINATIONS}
+    if dimension == "province":
+        return {p.code: p.name for p in places.provinces()}
     return {}
 
 
