@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import pins, refs, texts
+from . import notify, pins, refs, texts
 from .models import Case, Intake, Organisation, Worker, utcnow
 from .outbox import queue_to_reporter
 from .reporters import get_or_create
@@ -161,7 +161,11 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     lang = report.language
     key = "confirmation" if org is not None and not org.is_coordinator else "confirmation_no_org"
     body = texts.render(
-        key, lang, ref=refs.format_ref(case.reference), pin=pin, org=org.name if org else ""
+        key,
+        lang,
+        ref=refs.format_ref(case.reference),
+        pin=pin,
+        org=notify.org_name(org, lang) if org else "",
     )
     message = queue_to_reporter(session, case, body, "confirmation", sms_provider)
     intake.state, intake.case_id, intake.processed_at = "done", case.id, utcnow()

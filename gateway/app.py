@@ -50,6 +50,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.extensions["services"] = services
     metrics.install(app, services)
+    for provider in all_providers():
+        if provider.metrics is not None:
+            app.extensions["metrics_extra"].append(provider.metrics)
 
     from .api import bp as api_bp
     from .health import bp as health_bp

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from casebridge import pins, refs
 from casebridge.models import Case, Reporter
+from casebridge.notify import public_name
 
 from .services import Services
 
@@ -28,9 +29,8 @@ class CaseView:
 
 
 def _view(case: Case) -> CaseView:
-    org = case.organisation
-    name = org.name if org is not None and not org.is_coordinator else None
-    return CaseView(case.reference, case.status, name)
+    """Neutral: the organisation's public name only (never one that names the problem)."""
+    return CaseView(case.reference, case.status, public_name(case.organisation))
 
 
 def cases_for_phone(services: Services, phone: str, limit: int = 5) -> list[CaseView]:

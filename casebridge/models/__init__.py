@@ -2,6 +2,7 @@
 
 from .base import Base, utcnow
 from .cases import Case, CaseEvent, Party, Referral
+from .forwards import Forward
 from .intakes import Intake
 from .messages import Message
 from .orgs import ApiKey, Caseworker, Organisation
@@ -16,6 +17,7 @@ __all__ = [
     "Caseworker",
     "ChannelSession",
     "ContactEvent",
+    "Forward",
     "Intake",
     "Message",
     "Organisation",

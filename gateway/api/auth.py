@@ -1,7 +1,11 @@
-"""Bearer keys: every /api/v1 route (but the spec) needs an organisation's key."""
+"""Bearer keys: every /api/v1 route (but the spec and the schema) needs an organisation's key.
+
+After the view's transaction is committed, the jobs it made work for (forwards, outbound
+messages) are enqueued; should Redis be away, the sweeper sends them a few seconds later."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,6 +13,11 @@ from typing import Any
 from flask import current_app, g, jsonify, request
 
 from casebridge import apikeys
+from casebridge.forwarding.schedule import take_pending
+from workers import queues
+from workers.forwarding import enqueue_all
+
+log = logging.getLogger(__name__)
 
 
 def bearer_key() -> str | None:
@@ -17,9 +26,24 @@ def bearer_key() -> str | None:
     return key.strip() if scheme.lower() == "bearer" and key.strip() else None
 
 
+def queue_message(message) -> None:
+    """Send this outbox row once the view's transaction is committed (None: nothing queued)."""
+    if message is not None:
+        g.setdefault("message_ids", []).append(message.id)
+
+
+def _enqueue(services, forward_ids: list[int], message_ids: list[int]) -> None:
+    enqueue_all(services.redis, forward_ids)
+    for message_id in message_ids:
+        try:
+            queues.enqueue_message(services.redis, message_id)
+        except Exception:
+            log.warning("could not enqueue message %s; the sweeper will", message_id)
+
+
 def require_org(view: Callable[..., Any]) -> Callable[..., Any]:
     """Authenticate the caller; the view runs with `g.org` (the key's organisation) and
-    `g.session` (a database session committed after the view)."""
+    `g.session` (a database session committed after the view, rolled back if it raises)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -33,6 +57,10 @@ def require_org(view: Callable[..., Any]) -> Callable[..., Any]:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="pengaduan"'
                 return response, 401
             g.org, g.session = org, session
-            return view(*args, **kwargs)
+            response = view(*args, **kwargs)
+            session.flush()
+            forward_ids = take_pending(session)
+        _enqueue(services, forward_ids, g.pop("message_ids", []))
+        return response
 
     return wrapper

@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from .. import redact
 from ..optional import optional_import
 from ..providers import all_providers
 
@@ -20,6 +21,9 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact.install()
+    if not verbose:  # migrations say what they do only when asked
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 for _name in COMMAND_MODULES:

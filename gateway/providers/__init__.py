@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 
 from casebridge.messaging import Sender
 from casebridge.settings import Settings
 
+from ..optional import optional_import
 from .base import Provider
 
-MODULES = ("simulator", "africastalking", "twilio")
+MODULES = ("simulator", "africastalking", "twilio", "android")
 
 
 @cache
 def all_providers() -> tuple[Provider, ...]:
-    return tuple(importlib.import_module(f"{__name__}.{m}").PROVIDER for m in MODULES)
+    modules = (optional_import(f"{__name__}.{m}") for m in MODULES)
+    return tuple(m.PROVIDER for m in modules if m is not None)
 
 
 def get(name: str) -> Provider | None:

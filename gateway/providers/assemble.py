@@ -1,7 +1,8 @@
 """Build a provider from its submodules (sms, ussd, voice…), each optional.
 
 A submodule may define `blueprint` (a Flask Blueprint), `make_sender(settings)`,
-`health(services)` and `cli` (a click group); the package's `PROVIDER` gathers them."""
+`health(services)`, `cli` (a click group) and `collect_metrics(services)`; the package's
+`PROVIDER` gathers them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from .base import Provider
 
 
 def assemble(name: str, package: str, parts: tuple[str, ...]) -> Provider:
-    blueprints, sender, health, cli = [], None, None, None
+    blueprints, sender, health, cli, metrics = [], None, None, None, None
     for part in parts:
         module = optional_import(f"{package}.{part}")
         if module is None:
@@ -20,6 +21,12 @@ def assemble(name: str, package: str, parts: tuple[str, ...]) -> Provider:
         sender = getattr(module, "make_sender", None) or sender
         health = getattr(module, "health", None) or health
         cli = getattr(module, "cli", None) or cli
+        metrics = getattr(module, "collect_metrics", None) or metrics
     return Provider(
-        name=name, blueprints=tuple(blueprints), make_sender=sender, health=health, cli=cli
+        name=name,
+        blueprints=tuple(blueprints),
+        make_sender=sender,
+        health=health,
+        cli=cli,
+        metrics=metrics,
     )

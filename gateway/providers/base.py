@@ -5,7 +5,7 @@ registry (`gateway/providers/__init__.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,5 +31,7 @@ class Provider:
     a result with `"ok": False` turns `/healthz` into a warning, not a 503."""
     cli: click.Group | None = None
     """Extra commands under `pengaduan <name> …`."""
+    metrics: Callable[[Services], Iterable[Any]] | None = None
+    """Extra Prometheus metric families collected at scrape time."""
     settings: tuple[str, ...] = field(default=())
     """The environment settings it reads, for the README and `pengaduan` diagnostics."""

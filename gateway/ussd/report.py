@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casebridge.models import Organisation
+from casebridge.notify import public_name
 from casebridge.reports import Report
 from casebridge.routing import CaseFacts, route
 
@@ -54,6 +55,4 @@ def handler_name(session: Session, answers: dict[str, Any]) -> str | None:
         session.scalar(select(Organisation).where(Organisation.code == code)) if code else None
     )
     org = route(session, facts(answers), preferred=preferred).organisation
-    if org is None or org.is_coordinator:
-        return None
-    return org.name
+    return public_name(org)

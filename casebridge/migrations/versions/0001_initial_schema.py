@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:49:13.257126
+Create Date: 2026-11-23 19:31:37.573381
 """
 
 from collections.abc import Sequence
@@ -263,6 +263,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_case_events_case_id"), ["case_id"], unique=False)
 
     op.create_table(
+        "forwards",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=10), nullable=False),
+        sa.Column("event", sa.String(length=30), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=100), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("error", sa.String(length=500), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_forwards_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_forwards_organisation_id_organisations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_forwards")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_forwards_dedupe_key")),
+    )
+    with op.batch_alter_table("forwards", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_forwards_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(
+            "ix_forwards_status_next", ["status", "next_attempt_at"], unique=False
+        )
+
+    op.create_table(
         "messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("direction", sa.String(length=3), nullable=False),
@@ -361,6 +392,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_messages_case_id"))
 
     op.drop_table("messages")
+    with op.batch_alter_table("forwards", schema=None) as batch_op:
+        batch_op.drop_index("ix_forwards_status_next")
+        batch_op.drop_index(batch_op.f("ix_forwards_case_id"))
+
+    op.drop_table("forwards")
     with op.batch_alter_table("case_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_events_case_id"))
 

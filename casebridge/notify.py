@@ -1,0 +1,111 @@
+"""Messages about a case, built from templates only (`casebridge/texts/<lang>.yaml`).
+
+To a reporter: a reference, a status word, an organisation's name, and words an organisation
+wrote itself, prefixed with the reference and the organisation; never the category, an
+employer, an agency or what happened. They are queued only when SMS to the reporter is safe and
+they did not say STOP (`outbox.queue_to_reporter` checks both).
+
+To caseworkers: a reporter's later message, when their organisation takes cases by SMS (new,
+re-routed and referred cases reach organisations through `casebridge.forwarding`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from . import gsm, refs, texts
+from .actions import Notice
+from .forwarding.texts import language_of
+from .models import Case, Message, Organisation
+from .outbox import queue, queue_to_reporter
+
+MAX_WORDS = 1000
+"""Longest organisation text forwarded to a reporter, in characters."""
+
+
+def clean_words(text: str, limit: int = MAX_WORDS) -> str:
+    """Someone's free text made fit for an SMS: one line, GSM-7 only, at most `limit` long."""
+    text = gsm.to_gsm7(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def public_name(org: Organisation | str | None) -> str | None:
+    """An organisation's name as a reporter may read it; None for the coordinator, for no
+    organisation, and for a name that says what the case is about ("LBH Anti Perdagangan
+    Orang", see `telling_words` in the texts)."""
+    if isinstance(org, Organisation):
+        org = None if org.is_coordinator else org.name
+    lowered = (org or "").lower()
+    if not org or any(w in lowered for w in texts.catalogue("id").get("telling_words", ())):
+        return None
+    return org
+
+
+def org_name(org: Organisation | None, lang: str) -> str:
+    """How a reporter sees an organisation: its public name, else "the complaint service"."""
+    return public_name(org) or texts.lookup("org_service", lang)
+
+
+def status_text(ref: str, status: str, org: str | None, lang: str) -> str:
+    """The status of a case in a reporter's words, with the organisation's public name."""
+    word = texts.status_word(status, lang)
+    if org is None:
+        return texts.render("status_update_no_org", lang, ref=ref, status=word)
+    return texts.render("status_update", lang, ref=ref, status=word, org=org)
+
+
+def reporter_text(case: Case, notice: Notice) -> str:
+    """The neutral text a notice becomes, in the reporter's language."""
+    lang = case.reporter.language or case.language
+    ref = refs.format_ref(case.reference)
+    org = org_name(case.organisation, lang)
+    words = clean_words(notice.words) if notice.words else None
+    if notice.kind == "words" and words:
+        return texts.render("org_words", lang, ref=ref, org=org, text=words)
+    if notice.kind == "question" and words:
+        return texts.render("org_question", lang, ref=ref, org=org, text=words)
+    if notice.kind == "resolved" and words:
+        return texts.render("resolved_words", lang, ref=ref, org=org, text=words)
+    return status_text(ref, case.status, public_name(case.organisation), lang)
+
+
+def tell_reporter(
+    session: Session, case: Case, notice: Notice | None, default_provider: str
+) -> Message | None:
+    """Queue what the reporter must hear about a change (None: nothing to tell, or not safe)."""
+    if notice is None:
+        return None
+    return queue_to_reporter(
+        session, case, reporter_text(case, notice), f"notice_{notice.kind}", default_provider
+    )
+
+
+def alert_caseworkers(
+    session: Session,
+    case: Case,
+    org: Organisation | None,
+    key: str,
+    default_provider: str,
+    **values: object,
+) -> list[Message]:
+    """Queue the alert `key` to every active caseworker of `org` that takes cases by SMS.
+    `ref` and `org` are filled in; other values are cleaned free text."""
+    if org is None or not org.forward_sms:
+        return []
+    lang = language_of(org.languages)
+    body = texts.render(
+        key,
+        lang,
+        ref=refs.format_ref(case.reference),
+        org=org.name,
+        **{k: clean_words(str(v), 480) for k, v in values.items()},
+    )
+    sent = []
+    for caseworker in org.caseworkers:
+        if caseworker.active:
+            message = queue(
+                session, caseworker.phone, body, "caseworker_alert", default_provider, case=case
+            )
+            if message is not None:
+                sent.append(message)
+    return sent

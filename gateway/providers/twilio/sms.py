@@ -1,0 +1,97 @@
+"""Twilio SMS: incoming messages and status callbacks (the only place that knows Twilio's
+field names, protocols.md B1), and the outbound sender.
+
+    POST /sms/twilio         MessageSid, From, To, Body, …   -> TwiML (always `<Response/>`:
+                                                                replies leave through the outbox)
+    POST /sms/twilio/status  MessageSid, MessageStatus, ErrorCode, …
+
+With TWILIO_AUTH_TOKEN set, both need a valid `X-Twilio-Signature` (403 otherwise); a missing
+field is a 400."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Blueprint, Response, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from casebridge.events import DeliveryReport, InboundSms
+from casebridge.settings import Settings
+from gateway.sms import inbound
+from gateway.sms.webhook import WebhookError, bad_request, optional, required
+from gateway.webhooks import twilio_signature_required
+
+from .sms_sender import NAME, TwilioSender
+from .sms_status import DELIVERY_STATUS, ERROR_WORDS, OPTED_OUT_CODES
+
+blueprint = Blueprint("twilio_sms", __name__)
+STATUS_PATH = "/sms/twilio/status"
+_META = {"NumMedia": "num_media", "FromCountry": "from_country", "AccountSid": "account_sid"}
+
+
+def parse_incoming(form: Mapping[str, str]) -> InboundSms:
+    if "Body" not in form:
+        raise WebhookError("missing field 'Body'")
+    return InboundSms(
+        provider=NAME,
+        provider_message_id=required(form, "MessageSid"),
+        phone=required(form, "From"),
+        our_number=optional(form, "To"),
+        text=form["Body"],
+        meta={ours: form[theirs] for theirs, ours in _META.items() if form.get(theirs)},
+    )
+
+
+def parse_status(form: Mapping[str, str]) -> DeliveryReport | None:
+    """The delivery report a status callback holds; None for states of inbound messages."""
+    try:
+        status = DELIVERY_STATUS[required(form, "MessageStatus")]
+    except ValueError as exc:
+        raise WebhookError(str(exc)) from None
+    sid = required(form, "MessageSid")
+    if status is None:
+        return None
+    code = optional(form, "ErrorCode")
+    error = None
+    if status == "failed":
+        error = f"Twilio {code}: {ERROR_WORDS.get(code, 'failed')}" if code else "failed"
+    return DeliveryReport(NAME, sid, status, error=error, opted_out=code in OPTED_OUT_CODES)
+
+
+def twiml(response: MessagingResponse | None = None) -> Response:
+    return Response(str(response or MessagingResponse()), mimetype="application/xml")
+
+
+@blueprint.post("/sms/twilio")
+@twilio_signature_required
+def incoming():
+    try:
+        inbound.receive(current_app.extensions["services"], parse_incoming(request.form))
+    except WebhookError as exc:
+        return bad_request(exc)
+    return twiml()
+
+
+@blueprint.post(STATUS_PATH)
+@twilio_signature_required
+def status():
+    try:
+        report = parse_status(request.form)
+    except WebhookError as exc:
+        return bad_request(exc)
+    if report is not None:
+        inbound.delivery(current_app.extensions["services"], report)
+    return Response("", status=204)
+
+
+def make_sender(settings: Settings) -> TwilioSender | None:
+    """The Twilio sender, or None when TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN are not set."""
+    if not settings.twilio_account_sid or not settings.twilio_auth_token:
+        return None
+    return TwilioSender(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        settings.twilio_api_url,
+        settings.twilio_from,
+        settings.public_base_url.rstrip("/") + STATUS_PATH,
+    )

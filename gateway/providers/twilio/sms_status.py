@@ -1,0 +1,61 @@
+"""Twilio message statuses and error codes as data (protocols.md B1.2): what a status callback
+or a failed send means for us. An unknown status is an explicit error listing the known ones."""
+
+from __future__ import annotations
+
+from gateway.sms.status_table import StatusTable
+
+SENT, RETRY, FAIL, OPTED_OUT = "sent", "retry", "fail", "opted_out"
+IGNORED = None
+
+DELIVERY_STATUS: StatusTable[str | None] = StatusTable(
+    "Twilio MessageStatus",
+    {
+        "accepted": "sent",
+        "scheduled": "sent",
+        "queued": "sent",
+        "sending": "sent",
+        "sent": "sent",
+        "delivered": "delivered",
+        "read": "delivered",
+        "partially_delivered": "delivered",
+        "failed": "failed",
+        "undelivered": "failed",
+        "canceled": "failed",
+        "receiving": IGNORED,  # statuses of inbound messages: nothing to do
+        "received": IGNORED,
+    },
+)
+"""`MessageStatus` -> our status (`sent`, `delivered`, `failed`), None for inbound states."""
+
+SEND_ERRORS: StatusTable[str] = StatusTable(
+    "Twilio error code",
+    {
+        21610: OPTED_OUT,  # the recipient replied STOP to this sender
+        21211: FAIL,  # invalid 'To' number
+        21614: FAIL,  # 'To' is not a mobile number (e.g. an Indonesian landline)
+        21612: FAIL,  # cannot route from this 'From' to this 'To'
+        21408: FAIL,  # sending to this region is not enabled on the account
+        21606: FAIL,  # 'From' is not an SMS-capable number of the account
+        21617: FAIL,  # body longer than 1600 characters
+        20003: RETRY,  # authentication: fixed by correcting the settings
+        20429: RETRY,  # too many requests
+        30001: RETRY,  # queue overflow
+    },
+)
+"""Error `code` of a refused send -> what we do. Codes not listed follow the HTTP status:
+429 and 5xx retry, anything else fails."""
+
+OPTED_OUT_CODES = frozenset({"21610"})
+"""`ErrorCode` values of a status callback that mean the person blocked our messages."""
+
+ERROR_WORDS = {
+    "30003": "unreachable handset",
+    "30004": "message blocked",
+    "30005": "unknown handset",
+    "30006": "landline or unreachable carrier",
+    "30007": "filtered by the carrier",
+    "30008": "unknown error",
+    "21610": "recipient opted out",
+}
+"""`ErrorCode` values of a status callback, in words for the case timeline."""

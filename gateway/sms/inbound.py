@@ -1,0 +1,125 @@
+"""The provider-neutral entry points every SMS adapter calls.
+
+    receive(services, InboundSms) -> Received     an SMS came in (in the webhook request)
+    delivery(services, DeliveryReport) -> bool    a delivery report came in
+
+`receive` persists the message (deduplicated on provider + provider message id) before anything
+else, applies STOP/MULAI at once, then enqueues `gateway.sms.jobs.handle_inbound`; if Redis is
+down the row is safe and the sweeper enqueues it later. An adapter answers 200 whatever the
+outcome, 400 on `WebhookError`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from rq import Retry
+from sqlalchemy.exc import IntegrityError
+
+from casebridge import outbox, phones
+from casebridge.events import DeliveryReport, InboundSms
+from casebridge.models import Message
+from workers import queues
+
+from ..services import Services
+from . import keywords, optout
+from .webhook import WebhookError
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 5000
+JOB = "gateway.sms.jobs.handle_inbound"
+
+
+@dataclass(frozen=True)
+class Received:
+    message_id: int | None
+    """The stored row; None for a repeat of a message already stored."""
+    duplicate: bool = False
+    immediate: bool = False
+    """True when it was STOP or MULAI, applied in the request."""
+
+
+def dedupe_key(provider: str, provider_message_id: str) -> str:
+    return f"{provider}:{provider_message_id}"[:200]
+
+
+def enqueue_inbound(services: Services, message_id: int) -> bool:
+    """Hand an inbound row to the workers; False (the sweeper will) when Redis is away."""
+    try:
+        queues.queue(services.redis, queues.INTAKE).enqueue(
+            JOB,
+            message_id,
+            job_id=f"sms-in-{message_id}",
+            retry=Retry(max=3, interval=[5, 30, 120]),
+            result_ttl=600,
+            failure_ttl=7 * 86400,
+        )
+        return True
+    except Exception as exc:
+        log.warning("inbound SMS %s saved but not enqueued (%s); the sweeper will", message_id, exc)
+        return False
+
+
+def enqueue_outbound(services: Services, message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        try:
+            queues.enqueue_message(services.redis, message_id)
+        except Exception as exc:
+            log.warning("SMS %s queued but not enqueued (%s); the sweeper will", message_id, exc)
+
+
+def receive(services: Services, event: InboundSms) -> Received:
+    """Store an inbound SMS once and start its handling; see the module docstring."""
+    phone = phones.normalise(event.phone or "")
+    if phone is None:
+        raise WebhookError("the sender is not a valid phone number")
+    if not event.provider_message_id:
+        raise WebhookError("the message id is missing")
+    text = (event.text or "")[:MAX_TEXT]
+    command = keywords.parse(text)
+    immediate = command is not None and command.name in ("stop", "start")
+    meta = dict(event.meta or {})
+    if event.received_at is not None:
+        meta["received_at"] = event.received_at.isoformat()
+    acks: list[int] = []
+    with services.db.session() as session:
+        row = Message(
+            direction="in",
+            provider=event.provider,
+            provider_message_id=event.provider_message_id[:100],
+            dedupe_key=dedupe_key(event.provider, event.provider_message_id),
+            phone=phone,
+            our_number=event.our_number[:40] if event.our_number else None,
+            body=text,
+            status="received",
+            meta=meta or None,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            return Received(None, duplicate=True)
+        if immediate:
+            acks = optout.apply(session, row, command)
+            row.status = "done"
+        row_id = row.id
+    if not immediate:
+        enqueue_inbound(services, row_id)
+    enqueue_outbound(services, acks)
+    return Received(row_id, immediate=immediate)
+
+
+def delivery(services: Services, report: DeliveryReport) -> bool:
+    """Move the outbound row a delivery report is about; False when we never sent that id.
+    A final failure lands on the case timeline; an opt-out code silences the number."""
+    with services.db.session() as session:
+        message = outbox.apply_delivery(
+            session,
+            report.provider,
+            report.provider_message_id,
+            report.status,
+            report.error,
+            opted_out=report.opted_out,
+        )
+        return message is not None

@@ -1,0 +1,78 @@
+"""One inbound SMS being handled: where replies go, what was queued, what to submit after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redis import Redis
+from sqlalchemy.orm import Session
+
+from casebridge import outbox
+from casebridge.models import Case, Message, Reporter
+from casebridge.reports import Report
+from casebridge.settings import Settings
+
+from ..services import Services
+from . import texts
+
+
+@dataclass
+class Turn:
+    """Handling one inbound message inside one database transaction. Replies leave through the
+    provider and number the message came in on; their ids are enqueued after the commit."""
+
+    session: Session
+    services: Services
+    message: Message
+    lang: str = "id"
+    reporter: Reporter | None = None
+    queued: list[int] = field(default_factory=list)
+    report: Report | None = None
+    """A report the dialogue completed, submitted once this turn is committed."""
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def redis(self) -> Redis:
+        return self.services.redis
+
+    @property
+    def phone(self) -> str:
+        return self.message.phone
+
+    @property
+    def text(self) -> str:
+        return self.message.body
+
+    @property
+    def default_provider(self) -> str:
+        return self.settings.sms_provider
+
+    def send(self, body: str, purpose: str = "reply", case: Case | None = None) -> None:
+        """Queue a reply to the sender (nothing when they said STOP)."""
+        message = outbox.queue(
+            self.session,
+            self.phone,
+            body,
+            purpose,
+            self.message.provider,
+            case=case,
+            our_number=self.message.our_number,
+        )
+        if message is not None:
+            if self.reporter is not None:
+                message.reporter_id = self.reporter.id
+            self.queued.append(message.id)
+
+    def reply(self, key: str, purpose: str = "reply", case: Case | None = None, **values) -> None:
+        """Queue the dialogue text `key` in this turn's language."""
+        self.send(texts.render(key, self.lang, **values), purpose, case)
+
+    def track(self, messages: list[Message] | Message | None) -> None:
+        """Enqueue messages queued elsewhere (notices, alerts) after the commit too."""
+        if messages is None:
+            return
+        for message in messages if isinstance(messages, list) else [messages]:
+            self.queued.append(message.id)

@@ -1,0 +1,28 @@
+"""Small helpers provider webhooks share: required form fields and plain-text refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Response
+
+
+class WebhookError(ValueError):
+    """The webhook is malformed; answered 400 with this message (providers do not retry it)."""
+
+
+def required(form: Mapping[str, str], name: str) -> str:
+    """A field that must be present and not blank."""
+    value = form.get(name)
+    if value is None or not str(value).strip():
+        raise WebhookError(f"missing field {name!r}")
+    return str(value).strip()
+
+
+def optional(form: Mapping[str, str], name: str) -> str | None:
+    value = form.get(name)
+    return str(value).strip() or None if value is not None else None
+
+
+def bad_request(exc: Exception) -> Response:
+    return Response(f"{exc}\n", status=400, mimetype="text/plain")

@@ -1,0 +1,85 @@
+"""A fake of Twilio's Messages API (`POST /2010-04-01/Accounts/<sid>/Messages.json`).
+
+It checks HTTP Basic auth (account SID and auth token), refuses numbers listed in `errors`
+with Twilio's error JSON, and keeps the messages it accepted in `sent`."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Response, jsonify, request
+
+from .server import FakeServer
+
+ERROR_MESSAGES = {
+    21211: "The 'To' number is not a valid phone number.",
+    21610: "Attempt to send to unsubscribed recipient",
+    21614: "'To' number is not a valid mobile number",
+    20429: "Too Many Requests",
+}
+
+
+class FakeTwilio(FakeServer):
+    def __init__(self, account_sid: str, auth_token: str):
+        super().__init__("fake-twilio")
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.errors: dict[str, int] = {}
+        self.sent: list[dict[str, str]] = []
+        self.app.post("/2010-04-01/Accounts/<sid>/Messages.json")(self._create)
+
+    def reset(self) -> None:
+        super().reset()
+        self.errors.clear()
+        self.sent.clear()
+
+    def _error(self, status: int, code: int, message: str) -> Response:
+        body = {
+            "code": code,
+            "message": message,
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status,
+        }
+        return jsonify(body), status
+
+    def _create(self, sid: str):
+        auth = request.authorization
+        if auth is None or (auth.username, auth.password) != (self.account_sid, self.auth_token):
+            return self._error(401, 20003, "Authenticate")
+        if sid != self.account_sid:
+            return self._error(404, 20404, "The requested resource was not found")
+        form = request.form
+        to = form.get("To", "")
+        if to in self.errors:
+            code = self.errors[to]
+            status = 429 if code == 20429 else 400
+            return self._error(status, code, ERROR_MESSAGES.get(code, "refused") + f" {to}")
+        message_sid = "SM" + uuid.uuid4().hex
+        self.sent.append(
+            {
+                "to": to,
+                "message": form.get("Body", ""),
+                "from": form.get("From", ""),
+                "id": message_sid,
+                "status_callback": form.get("StatusCallback", ""),
+            }
+        )
+        body = {
+            "sid": message_sid,
+            "account_sid": sid,
+            "to": to,
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "price": None,
+            "error_code": None,
+            "error_message": None,
+            "uri": f"/2010-04-01/Accounts/{sid}/Messages/{message_sid}.json",
+        }
+        return jsonify(body), 201
+
+    def failure(self, status: int) -> Response:
+        return self._error(status, 20500, "Internal Server Error")

@@ -1,0 +1,38 @@
+"""SLA checks, run from the ticker's `tick` at most once a minute across all workers."""
+
+from __future__ import annotations
+
+import logging
+
+from casebridge import sla
+from casebridge.forwarding.schedule import take_pending
+
+from . import queues
+from .forwarding import enqueue_all
+from .runtime import current
+
+log = logging.getLogger(__name__)
+EVERY_SECONDS = 60
+LOCK = "pengaduan:sla-check"
+
+
+def check_deadlines() -> dict[str, int]:
+    """Remind, escalate and tell reporters about every case past its deadline."""
+    rt = current()
+    with rt.db.session() as session:
+        done = sla.check(session, rt.settings.sms_provider)
+        forward_ids = take_pending(session)
+    enqueue_all(rt.redis, forward_ids)
+    for message_id in done.message_ids:
+        try:
+            queues.enqueue_message(rt.redis, message_id)
+        except Exception:
+            log.warning("could not enqueue message %s; the sweeper will", message_id)
+    return {"reminded": len(done.reminded), "escalated": len(done.escalated)}
+
+
+def periodic() -> None:
+    """The tick's hook: check deadlines when no worker did in the last minute."""
+    rt = current()
+    if rt.redis.set(LOCK, "1", nx=True, ex=EVERY_SECONDS):
+        check_deadlines()
