@@ -34,6 +34,8 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
     settings = load_settings()
     if demo:
         settings = replace(settings, demo=True, simulator_enabled=True)
+    if "PUBLIC_BASE_URL" not in settings.extra:  # links in voice XML point at this server
+        settings = replace(settings, public_base_url=f"http://{host}:{port}")
     embedded = None
     stopping = threading.Event()
     workers_running: tuple = ()
