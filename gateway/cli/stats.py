@@ -35,3 +35,17 @@ def command(as_json: bool) -> None:
             f"\n{key.replace('_', ' ')}: {t['count']} cases, mean {t['mean_hours']} h,"
             f" median {t['median_hours']} h"
         )
+    per_org = result.get("by_organisation_times") or {}
+    if per_org:
+        rows = [
+            (
+                code,
+                times["time_to_accept"]["count"],
+                times["time_to_accept"]["median_hours"],
+                times["time_to_resolve"]["count"],
+                times["time_to_resolve"]["median_hours"],
+            )
+            for code, times in per_org.items()
+        ]
+        headers = ("organisation", "accepted", "median h", "resolved", "median h")
+        click.echo("\n" + table(rows, headers))
