@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -12,28 +11,39 @@ DEFAULT_LANGUAGE = "id"
 LANGUAGES = ("id", "en")
 
 
-@cache
-def catalogue(lang: str) -> dict:
-    path = TEXTS_DIR / f"{lang}.yaml"
-    if not path.is_file():
-        path = TEXTS_DIR / f"{DEFAULT_LANGUAGE}.yaml"
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+class Texts:
+    """One folder of `<lang>.yaml` files: dotted keys, Indonesian as the fallback."""
+
+    def __init__(self, directory: Path, label: str = "text"):
+        self.directory = directory
+        self.label = label
+        self._loaded: dict[str, dict] = {}
+
+    def catalogue(self, lang: str) -> dict:
+        name = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        if name not in self._loaded:
+            with (self.directory / f"{name}.yaml").open(encoding="utf-8") as fh:
+                self._loaded[name] = yaml.safe_load(fh) or {}
+        return self._loaded[name]
+
+    def lookup(self, key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The text at a dotted key ("status.new"); KeyError when neither language has it."""
+        for language in (lang, DEFAULT_LANGUAGE):
+            node: object = self.catalogue(language)
+            for part in key.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            if isinstance(node, str):
+                return node
+        raise KeyError(f"no {self.label} {key!r} in {lang!r} or {DEFAULT_LANGUAGE!r}")
+
+    def render(self, key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+        return self.lookup(key, lang).format(**values)
 
 
-def lookup(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text at a dotted key, falling back to Indonesian; KeyError when missing in both."""
-    for language in (lang, DEFAULT_LANGUAGE):
-        node: object = catalogue(language)
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, str):
-            return node
-    raise KeyError(f"no text {key!r} in {lang!r} or {DEFAULT_LANGUAGE!r}")
-
-
-def render(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    return lookup(key, lang).format(**values)
+_texts = Texts(TEXTS_DIR)
+catalogue = _texts.catalogue
+lookup = _texts.lookup
+render = _texts.render
 
 
 def status_word(status: str, lang: str = DEFAULT_LANGUAGE) -> str:

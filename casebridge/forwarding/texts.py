@@ -3,37 +3,16 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-import yaml
-
 from .. import places, taxonomy
-from ..texts import DEFAULT_LANGUAGE, LANGUAGES
+from ..texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
 TEXTS_DIR = Path(__file__).parent / "texts"
-
-
-@cache
-def catalogue(lang: str) -> dict:
-    name = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    with (TEXTS_DIR / f"{name}.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
-
-
-def lookup(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text at a dotted key ("sms.assigned"); KeyError when neither language has it."""
-    for language in (lang, DEFAULT_LANGUAGE):
-        node: object = catalogue(language)
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, str):
-            return node
-    raise KeyError(f"no forwarding text {key!r} in {lang!r} or {DEFAULT_LANGUAGE!r}")
-
-
-def render(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    return lookup(key, lang).format(**values)
+_texts = Texts(TEXTS_DIR, "forwarding text")
+catalogue = _texts.catalogue
+lookup = _texts.lookup
+render = _texts.render
 
 
 def place(country: str | None, province: str | None, regency: str | None, lang: str) -> str:
