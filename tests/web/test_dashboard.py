@@ -29,14 +29,21 @@ def test_coordinator_signs_in_sees_figures_and_signs_out(client, services, api_k
     for i, country in enumerate(["MY", "HK", "HK"]):
         submit_report(services, f"k{i}", report(reporter_phone=f"+62812345678{i}", country=country))
     jobs.run()
-    resp = sign_in(client, api_key("KOORD"))
+    key = api_key("KOORD")
+    resp = sign_in(client, key)
     assert resp.status_code == 302
     page = client.get("/dashboard/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="id">' in html
+    api = client.get("/api/v1/stats", headers={"Authorization": f"Bearer {key}"}).get_json()
     with services.db.session() as s:
         figures = stats.compute(s, select(Case))
-    assert f'id="all-total">{figures["total"]}<' in html
+    assert api["total"] == figures["total"] == 3
+    assert f'id="all-total">{api["total"]}<' in html
+    assert f'id="overdue-total">{api["overdue"]}<' in html
+    names = {"HK": "Hong Kong", "MY": "Malaysia"}
+    for country, count in api["by_country"].items():  # the bars carry the same numbers
+        assert f'<th scope="row">{names[country]}</th><td>{count}</td>' in html
     assert "Hong Kong" in html and "<svg" in html
     token = csrf_from(client, "/dashboard/")
     assert client.post("/dashboard/logout", data={"csrf_token": token}).status_code == 302
