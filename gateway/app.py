@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from casebridge.settings import Settings
 
 from . import metrics
+from .bodylimit import BodyLimit
 from .optional import optional_import
 from .providers import all_providers
 from .services import Services
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if module is not None:
             app.register_blueprint(module.blueprint)
     _error_handlers(app)
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_body_bytes)  # outermost: before anything
     return app
 
 
