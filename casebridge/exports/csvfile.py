@@ -11,22 +11,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .source import CASE_FIELDS
+
 COLUMNS = (
     "reference",
-    "status",
-    "overdue",
-    "category",
-    "channel",
-    "organisation",
-    "created_at",
-    "assigned_at",
-    "accepted_at",
-    "resolved_at",
-    "closed_at",
-    "description",
-    "language",
-    "consent_to_share",
-    "recording_url",
+    *CASE_FIELDS,
     "reporter_phone",
     "reporter_name",
     "reporter_relationship",

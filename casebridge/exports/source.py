@@ -18,6 +18,23 @@ from ..models import Case, Organisation
 
 BATCH = 200
 
+CASE_FIELDS = (  # a case's own fields, in the order every format writes them
+    "status",
+    "overdue",
+    "category",
+    "channel",
+    "organisation",
+    "created_at",
+    "assigned_at",
+    "accepted_at",
+    "resolved_at",
+    "closed_at",
+    "description",
+    "language",
+    "consent_to_share",
+    "recording_url",
+)
+
 
 @dataclass(frozen=True)
 class Request:

@@ -11,24 +11,10 @@ from typing import Any
 
 from lxml import etree
 
+from .source import CASE_FIELDS
+
 NS = "urn:pengaduan-gateway:cases:1"
 VERSION = "1"
-CASE_FIELDS = (
-    "status",
-    "overdue",
-    "category",
-    "channel",
-    "organisation",
-    "created_at",
-    "assigned_at",
-    "accepted_at",
-    "resolved_at",
-    "closed_at",
-    "description",
-    "language",
-    "consent_to_share",
-    "recording_url",
-)
 PERSON_FIELDS = {
     "reporter": ("phone", "name", "relationship", "language", "sms_safe", "opted_out"),
     "worker": ("name", "gender", "phone", "country", "province", "regency"),
