@@ -99,9 +99,35 @@ def _lines(menu: Menu, state: dict, head: str, tail: list[str]) -> Rendered:
     return Rendered(Screen(full, end=False), 1, needed + LIMIT - budget)
 
 
+STATIC_KINDS = ("choice", "input")
+STATIC_MAX = 4096
+_static: dict[tuple, tuple[Menu, Rendered]] = {}
+
+
 def render(menu: Menu, state: dict, sources: Sources, prefix: str | None = None) -> Rendered:
-    """The screen for `state`; `prefix` is a `common` text key put before the question."""
+    """The screen for `state`; `prefix` is a `common` text key put before the question.
+
+    A choice or input screen with no list from a source and no placeholder in its question
+    looks the same for everyone: it is rendered once per language, page and prefix."""
     screen = menu.screens[state["at"]]
+    if screen.kind not in STATIC_KINDS or screen.source:
+        return _render(menu, screen, state, sources, prefix)
+    key = (id(menu), screen.id, state["lang"], prefix, state["pg"][0])
+    found = _static.get(key)
+    if found is not None and found[0] is menu:
+        return found[1]
+    rendered = _render(menu, screen, state, sources, prefix)
+    head = _prefix(menu, state["lang"], prefix, menu.text(state["lang"], screen.id, "text"))
+    if "{" not in head:
+        if len(_static) >= STATIC_MAX:
+            _static.clear()
+        _static[key] = (menu, rendered)
+    return rendered
+
+
+def _render(
+    menu: Menu, screen: ScreenDef, state: dict, sources: Sources, prefix: str | None
+) -> Rendered:
     lang = state["lang"]
     nav = [menu.text(lang, "common", "nav")] if screen.nav else []
     if screen.kind == "end":

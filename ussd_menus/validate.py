@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.utils import default_process
@@ -72,8 +73,19 @@ def _choose(text: str, found: list, names: Callable, answers: Callable) -> Resul
     return Result(candidates=[[m.name, answers(m)] for m in found])
 
 
+@lru_cache(maxsize=2048)
+def _provinces(text: str) -> tuple:
+    """Fuzzy matching costs ~70 µs; people type the same few places again and again."""
+    return tuple(places.match_province(text, limit=5))
+
+
+@lru_cache(maxsize=4096)
+def _regencies(text: str, province_code: str | None) -> tuple:
+    return tuple(places.match_regency(text, province_code, limit=5))
+
+
 def province(text: str, answers: dict) -> Result:
-    found = places.match_province(text, limit=5) if text.strip() else []
+    found = list(_provinces(text)) if text.strip() else []
     return _choose(
         text,
         found,
@@ -83,7 +95,7 @@ def province(text: str, answers: dict) -> Result:
 
 
 def regency(text: str, answers: dict) -> Result:
-    found = places.match_regency(text, answers.get("province"), limit=5) if text.strip() else []
+    found = list(_regencies(text, answers.get("province"))) if text.strip() else []
     return _choose(
         text,
         found,

@@ -24,6 +24,7 @@ from ussd_menus.screens import Screen
 
 from ..services import Services
 from .context import DbContext
+from .link import Link
 from .store import Session, Store
 
 log = logging.getLogger(__name__)
@@ -79,11 +80,16 @@ def answer(services: Services, hop: UssdHop) -> Screen:
 
 def _answer(services: Services, hop: UssdHop, phone: str) -> Screen:
     store = Store(services.redis, hop.provider)
+    with store.link() as link:
+        return _answer_on(store, link, services, hop, phone)
+
+
+def _answer_on(store: Store, link: Link, services: Services, hop: UssdHop, phone: str) -> Screen:
     first = hop.text == ""
-    loaded = store.load(hop.session_id, phone, first=first)
+    loaded = store.load(link, hop.session_id, phone, first=first)
     if loaded.session is None and not first:
         # The session was lost (expired, Redis restarted): start again, offering the report.
-        loaded = store.load(hop.session_id, phone, first=True)
+        loaded = store.load(link, hop.session_id, phone, first=True)
     session = loaded.session
     if session is not None:
         if session.phone != phone:
@@ -104,5 +110,5 @@ def _answer(services: Services, hop: UssdHop, phone: str) -> Screen:
         session = session.after(hop.text, state, screen, ctx.reference)
         new = False
     resume = state if engine.in_report(state) else None
-    store.save(hop.session_id, session, resume=resume, language=ctx.language, new=new)
+    store.save(link, hop.session_id, session, resume=resume, language=ctx.language, new=new)
     return screen

@@ -1,4 +1,5 @@
-"""USSD sessions in Redis: one read and one write (each a single round trip) per hop.
+"""USSD sessions in Redis: one read and one write (each a single round trip) per hop, both
+over one connection lent to the hop (`Store.link()`, `gateway.ussd.link`).
 
 Keys:
 - `ussd:session:<provider>:<session id>`: the session (state, the provider's cumulative text,
@@ -14,12 +15,15 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, fields, replace
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from redis import Redis
 
 from ussd_menus.screens import Screen
+
+from .link import Link, lend
 
 SESSION_TTL = 600
 """Seconds a session is kept after its last hop (operators end sessions after 2-3 minutes)."""
@@ -78,19 +82,22 @@ class Session:
 
     def after(self, text: str, state: dict, screen: Screen, reference: str | None) -> Session:
         """This session once the next hop has been answered."""
-        return replace(
-            self,
-            text=text,
-            state=state,
-            reply=screen.text,
-            end=screen.end,
-            hops=self.hops + 1,
-            reference=reference or self.reference,
+        return Session(  # not dataclasses.replace: this runs on every hop
+            self.phone,
+            text,
+            state,
+            screen.text,
+            screen.end,
+            self.hops + 1,
+            self.started_ms,
+            reference or self.reference,
         )
 
-    def dumps(self) -> str:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}  # asdict would deep-copy
-        return json.dumps(data, separators=(",", ":"))
+    def dumps(self, state_json: str | None = None) -> str:
+        """The session as JSON; `state_json` is its state already serialised (the same
+        state is stored as the resume offer: it is serialised once)."""
+        head = _dumps({name: getattr(self, name) for name in _SCALARS})  # asdict would deep-copy
+        return f'{head[:-1]},"state":{state_json or _dumps(self.state)}}}'
 
     @classmethod
     def loads(cls, raw: bytes | str | None) -> Session | None:
@@ -107,6 +114,9 @@ class Session:
         return found
 
 
+_SCALARS = tuple(f.name for f in fields(Session) if f.name != "state")
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What the first read of a hop found."""
@@ -114,6 +124,10 @@ class Loaded:
     session: Session | None
     resume: dict | None = None
     language: str | None = None
+
+
+def _dumps(data: dict) -> str:
+    return json.dumps(data, separators=(",", ":"))
 
 
 def _json(raw: bytes | None) -> dict | None:
@@ -133,20 +147,25 @@ class Store:
         self.redis = redis
         self.provider = provider
 
-    def load(self, session_id: str, phone: str, first: bool) -> Loaded:
+    def link(self) -> AbstractContextManager[Link]:
+        """A connection of the client for one hop's round trips (`gateway.ussd.link`)."""
+        return lend(self.redis)
+
+    def load(self, link: Link, session_id: str, phone: str, first: bool) -> Loaded:
         """The session; on a first hop (`first`) also the phone's resume offer and language."""
+        key = session_key(self.provider, session_id)
         if not first:
-            return Loaded(Session.loads(self.redis.get(session_key(self.provider, session_id))))
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.get(session_key(self.provider, session_id))
-        pipe.get(resume_key(phone))
-        pipe.get(language_key(phone))
-        raw_session, raw_resume, raw_lang = pipe.execute()
+            (raw_session,) = link.exchange(("GET", key))
+            return Loaded(Session.loads(raw_session))
+        raw_session, raw_resume, raw_lang = link.exchange(
+            ("GET", key), ("GET", resume_key(phone)), ("GET", language_key(phone))
+        )
         lang = raw_lang.decode() if isinstance(raw_lang, bytes) else raw_lang
         return Loaded(Session.loads(raw_session), _json(raw_resume), lang or None)
 
     def save(
         self,
+        link: Link,
         session_id: str,
         session: Session,
         *,
@@ -156,18 +175,21 @@ class Store:
     ) -> None:
         """Store the session, keep (or drop) the phone's resume offer, remember a chosen
         language, and count a new session: one round trip."""
-        pipe = self.redis.pipeline(transaction=False)
         ttl = END_TTL if session.end else SESSION_TTL
-        pipe.set(session_key(self.provider, session_id), session.dumps(), ex=ttl)
+        state_json = _dumps(session.state)
+        commands: list[tuple] = [
+            ("SET", session_key(self.provider, session_id), session.dumps(state_json), "EX", ttl)
+        ]
         if resume is not None:
-            pipe.set(resume_key(session.phone), json.dumps(resume), ex=RESUME_TTL)
+            resume_json = state_json if resume is session.state else _dumps(resume)
+            commands.append(("SET", resume_key(session.phone), resume_json, "EX", RESUME_TTL))
         else:
-            pipe.delete(resume_key(session.phone))
+            commands.append(("DEL", resume_key(session.phone)))
         if language:
-            pipe.set(language_key(session.phone), language, ex=LANGUAGE_TTL)
+            commands.append(("SET", language_key(session.phone), language, "EX", LANGUAGE_TTL))
         if new:
-            pipe.hincrby(STATS_KEY, started_field(self.provider), 1)
-        pipe.execute()
+            commands.append(("HINCRBY", STATS_KEY, started_field(self.provider), 1))
+        link.exchange(*commands)
 
     def peek(self, session_id: str) -> Session | None:
         return Session.loads(self.redis.get(session_key(self.provider, session_id)))

@@ -13,6 +13,7 @@ from casebridge.models import Intake
 from gateway.app import create_app
 from gateway.services import Services, connect_redis
 from gateway.ussd import store
+from gateway.ussd.link import Link
 
 from .phone import CALLER, Phone
 
@@ -84,7 +85,8 @@ def test_end_notification_forgets_the_session(dial, services):
 
 
 class Counting:
-    """Counts Redis round trips (commands and pipelines) and database sessions."""
+    """Counts Redis round trips (commands, pipelines and a hop link's exchanges) and database
+    sessions; every call still goes through to the real Redis and database."""
 
     def __init__(self, services, monkeypatch):
         self.redis = self.db = 0
@@ -110,6 +112,13 @@ class Counting:
             self.db += 1
             return session(*args, **kwargs)
 
+        exchange = Link.exchange
+
+        def count_exchange(link, *commands):
+            self.redis += 1
+            return exchange(link, *commands)
+
+        monkeypatch.setattr(Link, "exchange", count_exchange)
         monkeypatch.setattr(redis, "execute_command", count_command)
         monkeypatch.setattr(redis, "pipeline", count_pipeline)
         monkeypatch.setattr(db, "session", count_session)
