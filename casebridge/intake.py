@@ -60,12 +60,10 @@ def record_intake(session: Session, key: str, report: Report, secret_key: str) -
         return existing
     for _ in range(5):
         seed = pins.new_seed()
-        pin = pins.derive(secret_key, seed)
-        intake = Intake(
+        intake = Intake(  # no PIN hash here: it costs ~10 ms, paid by the worker, not the reply
             idempotency_key=key,
             channel=report.channel,
             reference=_unused_reference(session),
-            pin_hash=pins.hash_pin(pin),
             pin_seed=seed,
             payload=report.to_payload(),
         )
@@ -73,7 +71,7 @@ def record_intake(session: Session, key: str, report: Report, secret_key: str) -
             with session.begin_nested():
                 session.add(intake)
                 session.flush()
-            return Receipt(intake.id, intake.reference, pin, True)
+            return Receipt(intake.id, intake.reference, pins.derive(secret_key, seed), True)
         except IntegrityError:
             again = find(session, key, secret_key)
             if again is not None:
@@ -99,6 +97,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         return Outcome(existing, created=False)
     intake.attempts += 1
     report = Report.from_payload(intake.payload)
+    pin = pins.derive(secret_key, intake.pin_seed)
     reporter = get_or_create(session, report.reporter_phone, report.language)
     reporter.language = report.language
     reporter.sms_safe = report.sms_safe
@@ -117,7 +116,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     preferred = _preferred(session, report.organisation)
     case = Case(
         reference=intake.reference,
-        pin_hash=intake.pin_hash,
+        pin_hash=pins.hash_pin(pin),
         intake_id=intake.id,
         status="new",
         category=report.category,
@@ -157,7 +156,6 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         f"routed to {org.code if org else 'nobody'}: {decision.reason}",
         organisation_id=org.id if org else None,
     )
-    pin = pins.derive(secret_key, intake.pin_seed)
     lang = report.language
     key = "confirmation" if org is not None and not org.is_coordinator else "confirmation_no_org"
     body = texts.render(

@@ -19,8 +19,8 @@ class Intake(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(8), unique=True)
-    pin_hash: Mapped[str] = mapped_column(String(200))
     pin_seed: Mapped[str] = mapped_column(String(32))
+    """The PIN is derived from it and the secret key; the case gets the PIN's hash."""
     payload: Mapped[dict] = mapped_column(default=dict)
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)

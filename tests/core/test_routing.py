@@ -92,7 +92,6 @@ organisations:
                 idempotency_key=f"k{i}",
                 channel="desk",
                 reference=f"1000000{i}",
-                pin_hash="x",
                 pin_seed="s",
             )
             s.add(intake)

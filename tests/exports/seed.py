@@ -51,7 +51,6 @@ def seed(services, count: int, org_code: str = "SBMI-BWI") -> list[str]:
                     "idempotency_key": f"seed:{ref}",
                     "channel": "sms",
                     "reference": ref,
-                    "pin_hash": "x",
                     "pin_seed": "x",
                     "payload": {},
                     "state": "done",
