@@ -58,19 +58,32 @@ def _specificity(org: Organisation, facts: CaseFacts) -> tuple[int, int, int, in
     )
 
 
-def open_case_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(Case.organisation_id, func.count())
-        .where(Case.status.in_(OPEN_STATUSES), Case.organisation_id.is_not(None))
-        .group_by(Case.organisation_id)
+def open_case_counts(session: Session, org_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Open cases per organisation (of `org_ids` only, when given: an index range each)."""
+    query = select(Case.organisation_id, func.count()).where(
+        Case.status.in_(OPEN_STATUSES), Case.organisation_id.is_not(None)
     )
-    return {org_id: count for org_id, count in rows}
+    if org_ids is not None:
+        query = query.where(Case.organisation_id.in_(list(org_ids)))
+    return {
+        org_id: count for org_id, count in session.execute(query.group_by(Case.organisation_id))
+    }
 
 
-def candidates(
+@dataclass(frozen=True)
+class Ranked:
+    """Candidates best first; `loads` holds the open cases of those that tied on coverage."""
+
+    organisations: list[Organisation]
+    loads: dict[int, int]
+
+
+def rank(
     session: Session, facts: CaseFacts, exclude: Iterable[int] = (), selectable_only: bool = False
-) -> list[Organisation]:
-    """Active, non-coordinator organisations covering the case, best first."""
+) -> Ranked:
+    """Active, non-coordinator organisations covering the case: the most specific match first,
+    then the one with fewest open cases. Open cases are counted only for organisations that
+    tie on specificity (counting every organisation's cases cost 125 ms per case at a million)."""
     excluded = set(exclude)
     orgs = [
         o
@@ -79,9 +92,20 @@ def candidates(
     ]
     if selectable_only:
         orgs = [o for o in orgs if o.selectable]
-    load = open_case_counts(session)
-    orgs.sort(key=lambda o: (tuple(-x for x in _specificity(o, facts)), load.get(o.id, 0), o.code))
-    return orgs
+    groups: dict[tuple, list[Organisation]] = {}
+    for org in orgs:
+        groups.setdefault(_specificity(org, facts), []).append(org)
+    tied = [o.id for group in groups.values() if len(group) > 1 for o in group]
+    loads = open_case_counts(session, tied) if tied else {}
+    orgs.sort(key=lambda o: (tuple(-x for x in _specificity(o, facts)), loads.get(o.id, 0), o.code))
+    return Ranked(orgs, loads)
+
+
+def candidates(
+    session: Session, facts: CaseFacts, exclude: Iterable[int] = (), selectable_only: bool = False
+) -> list[Organisation]:
+    """Active, non-coordinator organisations covering the case, best first."""
+    return rank(session, facts, exclude, selectable_only).organisations
 
 
 def coordinator(session: Session) -> Organisation | None:
@@ -111,9 +135,9 @@ def route(
         note = f"reporter chose {preferred.code}, which does not take this case; "
     else:
         note = ""
-    best = candidates(session, facts, excluded)
-    if best:
-        org = best[0]
+    ranked = rank(session, facts, excluded)
+    if ranked.organisations:
+        org = ranked.organisations[0]
         matched = [
             label
             for label, hit in zip(
@@ -123,8 +147,9 @@ def route(
             )
             if hit
         ]
-        load = open_case_counts(session).get(org.id, 0)
         why = ", ".join(matched) if matched else "covers everything"
-        return Decision(org, f"{note}best match on {why}; {load} open cases")
+        if org.id in ranked.loads:
+            why += f"; fewest open cases ({ranked.loads[org.id]})"
+        return Decision(org, f"{note}best match on {why}")
     coord = coordinator(session)
     return Decision(coord, f"{note}no organisation covers this case; sent to the coordinator")
