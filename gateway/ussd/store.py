@@ -1,5 +1,5 @@
-"""USSD sessions in Redis: one read and one write (each a single round trip) per hop, both
-over one connection lent to the hop (`Store.link()`, `gateway.ussd.link`).
+"""USSD sessions in Redis: per hop one read (a round trip) and one write (sent; its replies
+are read later), over one connection lent to the hop (`Store.link()`, `gateway.ussd.link`).
 
 Keys:
 - `ussd:session:<provider>:<session id>`: the session (state, the provider's cumulative text,
@@ -13,12 +13,12 @@ Keys:
 
 from __future__ import annotations
 
-import json
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import orjson
 from redis import Redis
 
 from ussd_menus.screens import Screen
@@ -93,11 +93,11 @@ class Session:
             reference or self.reference,
         )
 
-    def dumps(self, state_json: str | None = None) -> str:
+    def dumps(self, state_json: bytes | None = None) -> bytes:
         """The session as JSON; `state_json` is its state already serialised (the same
         state is stored as the resume offer: it is serialised once)."""
         head = _dumps({name: getattr(self, name) for name in _SCALARS})  # asdict would deep-copy
-        return f'{head[:-1]},"state":{state_json or _dumps(self.state)}}}'
+        return b"".join((head[:-1], b',"state":', state_json or _dumps(self.state), b"}"))
 
     @classmethod
     def loads(cls, raw: bytes | str | None) -> Session | None:
@@ -105,7 +105,7 @@ class Session:
         if not raw:
             return None
         try:
-            data = json.loads(raw)
+            data = orjson.loads(raw)
             found = cls(**data)
         except (ValueError, TypeError):
             return None
@@ -126,15 +126,16 @@ class Loaded:
     language: str | None = None
 
 
-def _dumps(data: dict) -> str:
-    return json.dumps(data, separators=(",", ":"))
+def _dumps(data: dict) -> bytes:
+    """Compact JSON (orjson: a few times faster than json on every hop)."""
+    return orjson.dumps(data)
 
 
 def _json(raw: bytes | None) -> dict | None:
     if not raw:
         return None
     try:
-        found = json.loads(raw)
+        found = orjson.loads(raw)
     except ValueError:
         return None
     return found if isinstance(found, dict) else None
@@ -174,7 +175,7 @@ class Store:
         new: bool = False,
     ) -> None:
         """Store the session, keep (or drop) the phone's resume offer, remember a chosen
-        language, and count a new session: one round trip."""
+        language, and count a new session: one write, not waited for (`Link.send`)."""
         ttl = END_TTL if session.end else SESSION_TTL
         state_json = _dumps(session.state)
         commands: list[tuple] = [
@@ -189,7 +190,7 @@ class Store:
             commands.append(("SET", language_key(session.phone), language, "EX", LANGUAGE_TTL))
         if new:
             commands.append(("HINCRBY", STATS_KEY, started_field(self.provider), 1))
-        link.exchange(*commands)
+        link.send(*commands)  # its replies are read on the connection's next use
 
     def peek(self, session_id: str) -> Session | None:
         return Session.loads(self.redis.get(session_key(self.provider, session_id)))

@@ -116,7 +116,7 @@ def test_a_failed_round_trip_does_not_leave_its_reply_for_the_next_hop(own):
         reply = client.post(URL, data=_form(f"ATUid_clean_{n}", "")).text
         assert reply.startswith("CON Layanan Pengaduan"), reply
     idle = link._lenders[svc.redis.connection_pool].idle
-    assert idle and all(conn.is_connected for conn in idle)
+    assert idle and all(conn.is_connected for conn, _unread in idle)
 
 
 def test_hops_are_counted_in_the_request_metrics(client, orgs):
@@ -125,3 +125,21 @@ def test_hops_are_counted_in_the_request_metrics(client, orgs):
     scrape = client.get("/metrics").text
     labels = 'endpoint="africastalking_ussd.ussd_hop",method="POST",status="200"'
     assert f"pengaduan_http_requests_total{{{labels}}} 2.0" in scrape
+
+
+def test_a_refused_session_write_is_found_and_the_next_hop_goes_on(own, caplog):
+    """The session write is not waited for: a write Redis refuses is logged on the
+    connection's next use, and that hop is answered from a clean connection."""
+    server, svc, client = own
+    assert client.post(URL, data=_form("ATUid_refused", "")).text.startswith("CON ")
+    svc.redis.config_set("maxmemory", "1")  # every write is refused: OOM
+    try:
+        second = client.post(URL, data=_form("ATUid_refused", "1")).text
+    finally:
+        svc.redis.config_set("maxmemory", "0")
+    assert second.startswith("CON ")  # the screen was shown; its write was refused
+    third = client.post(URL, data=_form("ATUid_refused", "1*1")).text
+    assert "write was refused" in caplog.text
+    assert third.startswith("CON ") and not third.startswith(BUSY)
+    idle = link._lenders[svc.redis.connection_pool].idle
+    assert idle and all(conn.is_connected for conn, _unread in idle)

@@ -118,7 +118,14 @@ class Counting:
             self.redis += 1
             return exchange(link, *commands)
 
+        send = Link.send
+
+        def count_send(link, *commands):
+            self.redis += 1
+            return send(link, *commands)
+
         monkeypatch.setattr(Link, "exchange", count_exchange)
+        monkeypatch.setattr(Link, "send", count_send)
         monkeypatch.setattr(redis, "execute_command", count_command)
         monkeypatch.setattr(redis, "pipeline", count_pipeline)
         monkeypatch.setattr(db, "session", count_session)
