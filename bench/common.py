@@ -230,6 +230,22 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its children (gunicorn and its workers)."""
+    import psutil
+
+    total = 0
+    try:
+        root = psutil.Process(pid)
+        family = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    for proc in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += proc.memory_info().rss
+    return total / 2**20
+
+
 def redis_info(url: str) -> dict:
     """The server's INFO (memory, CPU, keys) for a Redis URL."""
     from redis import Redis

@@ -33,6 +33,7 @@ from common import (
     gunicorn_args,
     postgres_database,
     redis_info,
+    rss_mb,
     sqlite_database,
     workspace,
     write_result,
@@ -63,12 +64,13 @@ def session(number: int) -> list[loadgen.Step]:
 
 
 class Sampler(threading.Thread):
-    """Redis's used memory and key count every few seconds, while the run lasts."""
+    """Every few seconds while the run lasts: Redis's used memory and key count, and the
+    CPU seconds and resident memory of gunicorn and its workers."""
 
-    def __init__(self, url: str, every: float = 2.0):
+    def __init__(self, url: str, app_pid: int, every: float = 2.0):
         super().__init__(daemon=True)
-        self.url, self.every = url, every
-        self.samples: list[tuple[float, int, int]] = []
+        self.url, self.app_pid, self.every = url, app_pid, every
+        self.samples: list[tuple[float, int, int, float, float]] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -76,8 +78,14 @@ class Sampler(threading.Thread):
             with contextlib.suppress(Exception):
                 info = redis_info(self.url)
                 keys = sum(v.get("keys", 0) for k, v in info.items() if k.startswith("db"))
-                self.samples.append((time.perf_counter(), info["used_memory"], keys))
+                cpu, rss = cpu_seconds(self.app_pid), rss_mb(self.app_pid)
+                self.samples.append((time.perf_counter(), info["used_memory"], keys, cpu, rss))
             self.stop.wait(self.every)
+
+    def at(self, moment: float) -> tuple | None:
+        """The last sample taken at or before `moment`."""
+        found = [s for s in self.samples if s[0] <= moment]
+        return found[-1] if found else None
 
 
 def windows(result: loadgen.Result, sampler: Sampler, count: int) -> list[dict]:
@@ -89,8 +97,11 @@ def windows(result: loadgen.Result, sampler: Sampler, count: int) -> list[dict]:
         part = rows[i * size : (i + 1) * size]
         began, ended = part[0][0], part[-1][0]
         seconds = sorted(s for _, s in part)
-        memory = [m for t, m, _ in sampler.samples if t <= ended]
-        keys = [k for t, _, k in sampler.samples if t <= ended]
+        first, last = sampler.at(began), sampler.at(ended)
+        cpu = None
+        if first and last and last[0] > first[0]:
+            done = sum(1 for t, _ in part if first[0] < t <= last[0])
+            cpu = round(1000 * (last[3] - first[3]) / done, 3) if done else None
         out.append(
             {
                 "window": i + 1,
@@ -98,8 +109,10 @@ def windows(result: loadgen.Result, sampler: Sampler, count: int) -> list[dict]:
                 "per_second": round(len(part) / (ended - began), 1) if ended > began else 0.0,
                 "p50_ms": round(1000 * seconds[len(seconds) // 2], 3),
                 "p99_ms": round(1000 * seconds[int(0.99 * len(seconds))], 3),
-                "redis_used_memory_mb": round(memory[-1] / 2**20, 2) if memory else None,
-                "redis_keys": keys[-1] if keys else None,
+                "server_cpu_ms_per_request": cpu,
+                "redis_used_memory_mb": round(last[1] / 2**20, 2) if last else None,
+                "redis_keys": last[2] if last else None,
+                "app_rss_mb": round(last[4], 1) if last else None,
             }
         )
     return out
@@ -112,10 +125,12 @@ def drift(rows: list[dict]) -> dict:
     def mean(key: str, part: list[dict]) -> float:
         return statistics.fmean(r[key] for r in part)
 
-    result = {key: round(mean(key, late) / mean(key, early), 3) for key in ("per_second", "p99_ms")}
-    mem = [r["redis_used_memory_mb"] for r in rows if r["redis_used_memory_mb"] is not None]
-    result["redis_memory_mb_first_last"] = [mem[0], mem[-1]] if mem else None
-    result["redis_memory_mb_max"] = max(mem) if mem else None
+    keys = ("per_second", "p99_ms", "server_cpu_ms_per_request")
+    result = {key: round(mean(key, late) / mean(key, early), 3) for key in keys}
+    for key in ("redis_used_memory_mb", "app_rss_mb"):
+        seen = [r[key] for r in rows if r[key] is not None]
+        result[f"{key}_first_last"] = [seen[0], seen[-1]] if seen else None
+        result[f"{key}_max"] = max(seen) if seen else None
     return result
 
 
@@ -159,7 +174,7 @@ def main() -> None:
         }
         with gunicorn("gateway.app:create_app()", env, options) as app:
             loadgen.run(app, session, 100, args.concurrency, first_session=10**7)  # warm-up
-            sampler = Sampler(url)
+            sampler = Sampler(url, app.pid)
             sampler.start()
             cpu, redis_cpu = cpu_seconds(app.pid), cpu_seconds(redis_pid) if redis_pid else 0
             result = loadgen.run(
@@ -186,16 +201,22 @@ def main() -> None:
         f" {result.seconds:.0f} s: {result.per_second:.0f} req/s; Redis: {redis_what};"
         f" database: {db_what}"
     )
-    print(f"{'window':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'Redis MB':>9} {'keys':>6}")
+    print(
+        f"{'window':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>8}"
+        f" {'Redis MB':>9} {'keys':>6} {'app MB':>8}"
+    )
     for r in rows:
         print(
             f"{r['window']:>6} {r['per_second']:>8.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}"
-            f" {r['redis_used_memory_mb']:>9} {r['redis_keys']:>6}"
+            f" {r['server_cpu_ms_per_request'] or '':>8} {r['redis_used_memory_mb']:>9}"
+            f" {r['redis_keys']:>6} {r['app_rss_mb']:>8}"
         )
     print(
         f"last two windows / windows 2-3: throughput x{moved['per_second']},"
-        f" p99 x{moved['p99_ms']}; Redis memory {moved['redis_memory_mb_first_last']} MB"
-        f" (max {moved['redis_memory_mb_max']}), {final.get('db0', {}).get('keys', 0)} keys"
+        f" p99 x{moved['p99_ms']}, server CPU per request x{moved['server_cpu_ms_per_request']};"
+        f" Redis memory {moved['redis_used_memory_mb_first_last']} MB"
+        f" (max {moved['redis_used_memory_mb_max']}); gunicorn memory"
+        f" {moved['app_rss_mb_first_last']} MB; {final.get('db0', {}).get('keys', 0)} keys"
         " left after the run"
     )
     path = write_result(
