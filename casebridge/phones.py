@@ -87,6 +87,28 @@ def _hide_middle(digits: str) -> str:
     return digits[:head] + "*" * (len(digits) - head - tail) + digits[len(digits) - tail :]
 
 
+_E164 = re.compile(r"\+([1-9]\d{6,14})")
+PLAIN_CODES = frozenset({62, 60, 65, 673, 852, 853, 886, 81, 82, 966, 971, 974, 965, 968, 973, 962})
+"""Country codes (Indonesia and where its workers go) whose E.164 numbers libphonenumber reads
+as plain country code + national number (no prefix or carrier code to strip): `mask` splits
+those without a full parse (tests/domain/test_phones.py checks it gives the same)."""
+
+
+def _split_e164(text: str) -> tuple[int, str] | None:
+    """(country code, national number) of a number stored as E.164, without a full parse
+    (exports mask a million of them); None for anything else."""
+    found = _E164.fullmatch(text)
+    if found is None:
+        return None
+    digits = found[1]
+    for size in (2, 3):
+        code = int(digits[:size])
+        if code in PLAIN_CODES:
+            national = digits[size:]
+            return (code, national) if not national.startswith("0") else None
+    return None
+
+
 def mask(e164: str) -> str:
     """The number with its middle digits hidden: "+6281234567890" -> "+62812****7890".
 
@@ -94,6 +116,9 @@ def mask(e164: str) -> str:
     fewer digits so that at least 2 stay hidden. Text that does not parse as a number shows
     only its last 2 characters.
     """
+    split = _split_e164(e164)
+    if split is not None:
+        return f"+{split[0]}{_hide_middle(split[1])}"
     number = _parse(e164, None)
     if number is None:
         text = e164.strip()

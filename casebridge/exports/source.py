@@ -16,7 +16,7 @@ from .. import access, audit, caseview, referrals
 from ..db import Database
 from ..models import Case, Organisation
 
-BATCH = 200
+BATCH = 500
 
 CASE_FIELDS = (  # a case's own fields, in the order every format writes them
     "status",

@@ -123,3 +123,18 @@ def test_phone_functions_never_raise(text):
     phones.region(text)
     masked = phones.mask(text)
     assert len(masked) == len(text.strip()) or masked.startswith("+")
+
+
+@given(
+    st.sampled_from(sorted(phones.PLAIN_CODES)),
+    st.from_regex(r"[0-9]{4,12}", fullmatch=True),
+)
+def test_masking_without_a_full_parse_matches_libphonenumber(code, national):
+    """`mask` splits the numbers of `PLAIN_CODES` itself: as libphonenumber would."""
+    import phonenumbers
+
+    number = f"+{code}{national}"
+    parsed = phonenumbers.parse(number, None)
+    full = phonenumbers.national_significant_number(parsed)
+    expected = f"+{parsed.country_code}{phones._hide_middle(full)}"
+    assert phones.mask(number) == expected
