@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from .models import Case, Organisation, Worker
@@ -84,27 +84,27 @@ def _summaries(session: Session, query: Select, hours, group=None) -> dict[Any, 
     return {key: _summary(session, query.where(group == key), hours) for key in keys}
 
 
-def _hours(session: Session, ids, start, end) -> dict[str, Any]:
-    query = select().select_from(Case).where(Case.id.in_(ids), end.is_not(None), start.is_not(None))
+def _hours(session: Session, criteria, start, end) -> dict[str, Any]:
+    query = select().select_from(Case).where(criteria, end.is_not(None), start.is_not(None))
     return _summaries(session, query, _elapsed_hours(session, start, end))[None]
 
 
-def _base(ids, *columns):
+def _base(criteria, *columns):
     return (
         select(*columns)
         .select_from(Case)
         .join(Worker, Worker.id == Case.worker_id)
         .outerjoin(Organisation, Organisation.id == Case.organisation_id)
-        .where(Case.id.in_(ids))
+        .where(criteria)
     )
 
 
-def _gender_by(session: Session, ids) -> dict[str, dict[str, dict[str, int]]]:
+def _gender_by(session: Session, criteria) -> dict[str, dict[str, dict[str, int]]]:
     result: dict[str, dict[str, dict[str, int]]] = {}
     for dimension in GENDER_BY:
         col = _column(dimension)
         table: dict[str, dict[str, int]] = {}
-        query = _base(ids, col, Worker.gender, func.count()).group_by(col, Worker.gender)
+        query = _base(criteria, col, Worker.gender, func.count()).group_by(col, Worker.gender)
         for value, gender, count in session.execute(query):
             key = str(value) if value is not None else "unknown"
             table.setdefault(key, {})[gender or "unspecified"] = count
@@ -112,9 +112,9 @@ def _gender_by(session: Session, ids) -> dict[str, dict[str, dict[str, int]]]:
     return result
 
 
-def _organisation_times(session: Session, ids) -> dict[str, dict[str, Any]]:
+def _organisation_times(session: Session, criteria) -> dict[str, dict[str, Any]]:
     """Time to accept and to resolve per organisation holding the cases."""
-    held = _base(ids).where(Case.organisation_id.is_not(None))
+    held = _base(criteria).where(Case.organisation_id.is_not(None))
     codes = session.scalars(held.add_columns(Organisation.code).distinct()).all()
     accept = _summaries(
         session,
@@ -135,11 +135,20 @@ def _organisation_times(session: Session, ids) -> dict[str, dict[str, Any]]:
     }
 
 
+def _criteria(cases: Select):
+    """The condition a case must meet to be in `cases`: its WHERE clause when it selects from
+    the cases table alone (every query then filters cases directly; over a million cases an
+    `id IN (subquery)` doubles each scan), else that IN."""
+    if cases.get_final_froms() == [Case.__table__]:
+        return cases.whereclause if cases.whereclause is not None else true()
+    return Case.id.in_(cases.with_only_columns(Case.id).scalar_subquery())
+
+
 def compute(session: Session, cases: Select) -> dict[str, Any]:
     """`cases` is a select of Case (already limited to what the caller may see)."""
-    ids = cases.with_only_columns(Case.id).scalar_subquery()
+    criteria = _criteria(cases)
     result: dict[str, Any] = {
-        "total": session.scalar(select(func.count()).select_from(Case).where(Case.id.in_(ids))) or 0
+        "total": session.scalar(select(func.count()).select_from(Case).where(criteria)) or 0
     }
     for dimension in DIMENSIONS:
         col = _column(dimension)
@@ -148,19 +157,19 @@ def compute(session: Session, cases: Select) -> dict[str, Any]:
             .select_from(Case)
             .join(Worker, Worker.id == Case.worker_id)
             .outerjoin(Organisation, Organisation.id == Case.organisation_id)
-            .where(Case.id.in_(ids))
+            .where(criteria)
             .group_by(col)
         )
         counts = {str(k) if k is not None else "unknown": v for k, v in session.execute(query)}
         result[f"by_{dimension}"] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     result["overdue"] = (
         session.scalar(
-            select(func.count()).select_from(Case).where(Case.id.in_(ids), Case.overdue.is_(True))
+            select(func.count()).select_from(Case).where(criteria, Case.overdue.is_(True))
         )
         or 0
     )
-    result["time_to_accept"] = _hours(session, ids, Case.assigned_at, Case.accepted_at)
-    result["time_to_resolve"] = _hours(session, ids, Case.created_at, Case.resolved_at)
-    result["gender_by"] = _gender_by(session, ids)
-    result["by_organisation_times"] = _organisation_times(session, ids)
+    result["time_to_accept"] = _hours(session, criteria, Case.assigned_at, Case.accepted_at)
+    result["time_to_resolve"] = _hours(session, criteria, Case.created_at, Case.resolved_at)
+    result["gender_by"] = _gender_by(session, criteria)
+    result["by_organisation_times"] = _organisation_times(session, criteria)
     return result
