@@ -133,7 +133,7 @@ def test_a_phone_that_is_off_is_retried(services):
 
 
 def test_a_phone_that_stops_answering_is_retried(sender, fake_phone, monkeypatch):
-    monkeypatch.setattr(android, "TIMEOUT", (1, 0.2))
+    monkeypatch.setattr(android.sender, "TIMEOUT", (1, 0.2))
     fake_phone.delay = 1
     with pytest.raises(RetryableSendError, match="network: ReadTimeout"):
         sender.send(sms())

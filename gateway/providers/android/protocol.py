@@ -1,0 +1,73 @@
+"""SMS Gateway for Android's words: the events, the webhook signature, and the reply route
+(which phone and SIM a person wrote to, carried in `our_number` as "sim:2@<device>")."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Mapping
+
+from android_sms_gateway import WebhookEvent
+
+from gateway.sms.status_table import StatusTable
+
+NAME = "android"
+PATH = "/sms/android"
+
+RECEIVED, PING = WebhookEvent.SMS_RECEIVED.value, WebhookEvent.SYSTEM_PING.value
+DELIVERY_EVENTS: StatusTable[tuple[str, str]] = StatusTable(
+    "SMS Gateway for Android delivery event",
+    {
+        "sms:sent": ("sent", "sentAt"),
+        "sms:delivered": ("delivered", "deliveredAt"),
+        "sms:failed": ("failed", "failedAt"),
+    },
+)
+"""Delivery event -> (our status, the payload field with its time)."""
+
+WEBHOOK_IDS = {
+    event: "pengaduan-" + event.replace(":", "-")
+    for event in (RECEIVED, *DELIVERY_EVENTS.rows, PING)
+}
+"""The events `connect` registers, each under a fixed id so that a rerun replaces it."""
+
+MAX_SKEW = 300
+"""Seconds a webhook's `X-Timestamp` may be from now (the app's docs advise ±5 minutes)."""
+
+
+def sign(key: str, body: bytes, timestamp: str) -> str:
+    """The phone's `X-Signature`: hex HMAC-SHA256 of the raw body followed by `X-Timestamp`."""
+    return hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+
+
+def signature_ok(key: str | None, body: bytes, headers: Mapping[str, str]) -> bool:
+    """A valid signature over a timestamp within ±MAX_SKEW seconds; no key, no entry."""
+    timestamp = headers.get("X-Timestamp", "")
+    given = headers.get("X-Signature", "").strip().lower().encode("utf-8", "replace")
+    if not key or not given or not (timestamp.isascii() and timestamp.isdigit()):
+        return False
+    if abs(time.time() - int(timestamp)) > MAX_SKEW:
+        return False
+    return hmac.compare_digest(sign(key, body, timestamp).encode(), given)
+
+
+# --- the reply route: which phone and SIM a person wrote to ----------------------------------
+
+_ROUTE = re.compile(r"^(?:sim:(?P<sim>\d{1,2}))?(?:@(?P<device>[\w.-]{1,64}))?$")
+
+
+def route(sim: object, device: object) -> str | None:
+    """`our_number` for a message that came in on this SIM slot of this device."""
+    head = f"sim:{sim}" if isinstance(sim, int) and not isinstance(sim, bool) and sim > 0 else ""
+    full = head + (f"@{device}" if isinstance(device, str) and device else "")
+    return (full if len(full) <= 40 else head) or None
+
+
+def parse_route(our_number: str | None) -> tuple[int | None, str | None]:
+    """(SIM slot, device id) from `our_number`; (None, None) for anything else."""
+    match = _ROUTE.match(our_number or "")
+    if match is None:
+        return None, None
+    return (int(match["sim"]) if match["sim"] else None), match["device"]

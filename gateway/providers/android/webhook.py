@@ -1,0 +1,129 @@
+"""POST /sms/android: the phone's signed JSON webhooks (`sms:received`, `sms:sent`,
+`sms:delivered`, `sms:failed`, `system:ping`); 204 when taken, 403 unsigned, stale or wrongly
+signed, 400 malformed. A received message is deduplicated on the webhook's event `id` (the
+phone's own `messageId` is derived from the content)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from casebridge import phones
+from casebridge.events import DeliveryReport, InboundSms
+from gateway.sms import inbound
+from gateway.sms.scrub import scrub
+from gateway.sms.webhook import WebhookError, bad_request
+
+from ...services import Services
+from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, route, signature_ok
+from .state import seen
+
+log = logging.getLogger(__name__)
+
+RECENT = timedelta(minutes=5)
+"""A delivery event this recent for an id we do not know yet may have overtaken the send's
+answer: it is refused (409) so the phone retries it."""
+
+
+def parse_envelope(body: bytes) -> dict[str, Any]:
+    """The webhook's JSON: `event`, `id`, `deviceId`, `payload` (an object)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise WebhookError("the body is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
+        raise WebhookError("missing field 'event'")
+    if not isinstance(data.get("payload", {}), dict):
+        raise WebhookError("'payload' is not an object")
+    return data
+
+
+def _text(payload: Mapping[str, Any], name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+        raise WebhookError(f"missing field {name!r}")
+    return str(value).strip()
+
+
+def _time(value: object) -> datetime | None:
+    """A payload time (device local time with its offset), or None when there is none."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
+    payload = envelope.get("payload") or {}
+    if not isinstance(payload.get("message"), str):
+        raise WebhookError("missing field 'message'")
+    sim, device = payload.get("simNumber"), envelope.get("deviceId")
+    meta = {"device_id": device, "sim": sim, "phone_message_id": payload.get("messageId")}
+    return InboundSms(
+        provider=NAME,
+        provider_message_id=_text(envelope, "id"),
+        phone=_text(payload, "phoneNumber"),
+        our_number=route(sim, device),
+        text=payload["message"],
+        received_at=_time(payload.get("receivedAt")),
+        meta={k: v for k, v in meta.items() if v is not None},
+    )
+
+
+def parse_delivery(envelope: Mapping[str, Any]) -> tuple[DeliveryReport, datetime | None]:
+    """The delivery report an event holds, and when the phone says it happened."""
+    status, time_field = DELIVERY_EVENTS[envelope["event"]]
+    payload = envelope.get("payload") or {}
+    reason = scrub(str(payload.get("reason") or "delivery failed"), 200)
+    report = DeliveryReport(
+        NAME,
+        _text(payload, "messageId"),
+        status,
+        error=f"phone: {reason}" if status == "failed" else None,
+    )
+    return report, _time(payload.get(time_field))
+
+
+def _answer(status: int, text: str = "") -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def handle(services: Services, envelope: Mapping[str, Any]) -> Response:
+    """Act on one signed event; unknown events are acknowledged and ignored."""
+    event = envelope["event"]
+    if event == RECEIVED:
+        sms = parse_received(envelope)
+        if phones.normalise(sms.phone) is None:  # the network's own texts ("TELKOMSEL")
+            log.info("SMS from a sender that is not a phone number ignored")
+        else:
+            inbound.receive(services, sms)
+    elif event in DELIVERY_EVENTS:
+        report, happened = parse_delivery(envelope)
+        known = inbound.delivery(services, report)
+        if not known and happened is not None and abs(datetime.now(UTC) - happened) < RECENT:
+            return _answer(409, "unknown message id (yet); retry later\n")
+    return _answer(204)
+
+
+blueprint = Blueprint("android_sms", __name__)
+
+
+@blueprint.post(PATH)
+def webhook():
+    services: Services = current_app.extensions["services"]
+    body = request.get_data(cache=True)  # the raw bytes the phone signed, before any parsing
+    if not signature_ok(services.settings.android_webhook_key, body, request.headers):
+        return _answer(403, "forbidden\n")
+    try:
+        envelope = parse_envelope(body)
+        answer = handle(services, envelope)
+    except WebhookError as exc:
+        return bad_request(exc)
+    seen(services, envelope)
+    return answer
