@@ -212,18 +212,24 @@ def repeat(call: Callable[[], float], times: int) -> list[float]:
     return [call() for _ in range(times)]
 
 
+def _family(pid: int) -> list:
+    """A process and its children (gunicorn and its workers), as psutil processes."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process and its children so far (gunicorn and its
     workers, or a redis-server), to put a CPU cost on each request."""
     import psutil
 
     total = 0.0
-    try:
-        root = psutil.Process(pid)
-        family = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    for proc in family:
+    for proc in _family(pid):
         with contextlib.suppress(psutil.NoSuchProcess):
             times = proc.cpu_times()
             total += times.user + times.system
@@ -235,15 +241,50 @@ def rss_mb(pid: int) -> float:
     import psutil
 
     total = 0
-    try:
-        root = psutil.Process(pid)
-        family = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    for proc in family:
+    for proc in _family(pid):
         with contextlib.suppress(psutil.NoSuchProcess):
             total += proc.memory_info().rss
     return total / 2**20
+
+
+def start_workers(env: dict, count: int, folder: Path) -> list[subprocess.Popen]:
+    """`count` `pengaduan worker` processes, returned once the first one takes jobs."""
+    from redis import Redis
+    from rq import Worker
+
+    redis = Redis.from_url(env["REDIS_URL"])
+    before = {w.name for w in Worker.all(connection=redis)}
+    exe = Path(sys.executable).with_name("pengaduan")
+    procs = [
+        subprocess.Popen(
+            [str(exe), "worker"],
+            env=env,
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(count)
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while not {w.name for w in Worker.all(connection=redis)} - before:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                stop_workers(procs)
+                raise SystemExit("the workers did not start")
+            time.sleep(0.01)
+    finally:
+        redis.close()
+    return procs
+
+
+def stop_workers(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
 
 
 def redis_info(url: str) -> dict:

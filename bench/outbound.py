@@ -19,12 +19,19 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from common import ROOT, bench_redis, gunicorn, gunicorn_args, workspace, write_result
+from common import (
+    ROOT,
+    bench_redis,
+    gunicorn,
+    gunicorn_args,
+    start_workers,
+    stop_workers,
+    workspace,
+    write_result,
+)
 from fake_provider import API_KEY, USERNAME
 from ussd_long import database
 
@@ -82,42 +89,6 @@ def retry_now(db, tag: str) -> None:
         )
 
 
-def start_workers(env: dict, count: int, folder: Path) -> list[subprocess.Popen]:
-    from redis import Redis
-    from rq import Worker
-
-    redis = Redis.from_url(env["REDIS_URL"])
-    before = {w.name for w in Worker.all(connection=redis)}
-    exe = Path(sys.executable).with_name("pengaduan")
-    procs = [
-        subprocess.Popen(
-            [str(exe), "worker"],
-            env=env,
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(count)
-    ]
-    deadline = time.monotonic() + 120
-    while not {w.name for w in Worker.all(connection=redis)} - before:
-        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-            raise SystemExit("the workers did not start")
-        time.sleep(0.01)
-    redis.close()
-    return procs
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-
-
 def run(env, db_url, folder, messages: int, workers: int, tag: str, log: Path) -> dict:
     from casebridge.db import Database
 
@@ -141,7 +112,7 @@ def run(env, db_url, folder, messages: int, workers: int, tag: str, log: Path) -
         done = time.perf_counter() - began
         final = states(db, tag)
     finally:
-        stop(procs)
+        stop_workers(procs)
         db.dispose()
     if first_pass is None or final.get("sent", 0) < messages:
         raise SystemExit(f"not every message was sent: {final}")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,6 +34,8 @@ from common import (
     cpu_seconds,
     gunicorn,
     gunicorn_args,
+    start_workers,
+    stop_workers,
     summary,
     workspace,
     write_result,
@@ -172,27 +173,10 @@ def run_workers(env: dict, workers: int, finished, expected: int, folder: Path) 
     """Start `workers` worker processes; from the moment the first one is ready, time until
     `finished()` reaches `expected`, and until the queues are empty. Then stop them."""
     from redis import Redis
-    from rq import Worker
 
+    procs = start_workers(env, workers, folder)
     redis = Redis.from_url(env["REDIS_URL"])
-    before = {w.name for w in Worker.all(connection=redis)}
-    exe = Path(sys.executable).with_name("pengaduan")
-    procs = [
-        subprocess.Popen(
-            [str(exe), "worker"],
-            env=env,
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(workers)
-    ]
     try:
-        deadline = time.monotonic() + 120
-        while not {w.name for w in Worker.all(connection=redis)} - before:
-            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                raise SystemExit("the workers did not start")
-            time.sleep(0.01)
         began = time.perf_counter()  # the first worker is taking jobs
         reached = None
         deadline = time.monotonic() + 900
@@ -204,13 +188,7 @@ def run_workers(env: dict, workers: int, finished, expected: int, folder: Path) 
             time.sleep(0.05)
         drained = time.perf_counter() - began
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_workers(procs)
         redis.close()
     if reached is None:
         raise SystemExit(f"only {finished()} of {expected} done after {drained:.0f} s")
