@@ -33,6 +33,8 @@ class Case(Base):
     worker_id: Mapped[int] = mapped_column(ForeignKey("migrant_workers.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     preferred_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    """The organisation whose desk filed the report: it keeps read access to status and timeline."""
     consent_to_share: Mapped[bool] = mapped_column(default=False)
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None]
@@ -51,6 +53,9 @@ class Case(Base):
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     preferred_organisation: Mapped[Organisation | None] = relationship(
         foreign_keys=[preferred_organisation_id]
+    )
+    filed_by_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[filed_by_organisation_id]
     )
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"

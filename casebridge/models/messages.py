@@ -30,6 +30,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str | None] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(10))
+    provider_status: Mapped[str | None] = mapped_column(String(40))
+    """The provider's own word for the last delivery state, as reported."""
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(500))
