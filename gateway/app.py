@@ -19,7 +19,12 @@ from .providers import all_providers
 from .services import Services
 
 log = logging.getLogger(__name__)
-PAGE_MODULES = ("gateway.voice.audio", "gateway.web.simulator", "gateway.web.dashboard")
+PAGE_MODULES = (
+    "gateway.voice.audio",
+    "gateway.web.home",
+    "gateway.web.simulator",
+    "gateway.web.dashboard",
+)
 """Blueprints that belong to no provider (audio files, pages), registered when present."""
 
 

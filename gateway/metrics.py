@@ -128,6 +128,6 @@ def install(app: Flask, services: Services) -> CollectorRegistry:
 
     @app.get("/metrics")
     def metrics() -> Response:
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
     return registry

@@ -36,7 +36,7 @@ def export():
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     return Response(
         stream_with_context(exports.stream(fmt, source.cases(db, job))),
-        mimetype=exports.MEDIA_TYPES[fmt],
+        content_type=exports.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="cases-{g.org.code}-{stamp}.{fmt}"'},
     )
 

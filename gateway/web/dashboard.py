@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 @blueprint.app_context_processor
 def _page_helpers() -> dict:
-    if not request.blueprint or request.blueprint not in ("dashboard", "simulator"):
+    if not request.blueprint or request.blueprint not in ("dashboard", "simulator", "home"):
         return {}
     lang = current_language()
     return {"lang": lang, "t": translator(lang), "csrf_token": csrf.token, "when": when}

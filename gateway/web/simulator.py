@@ -36,15 +36,6 @@ def _only_when_enabled():
         abort(404)
 
 
-@blueprint.get("/")
-def index():
-    if not _settings().demo:
-        abort(404)
-    from flask import redirect, url_for
-
-    return redirect(url_for("simulator.page"))
-
-
 @blueprint.get("/simulator")
 def page():
     with current_app.extensions["services"].db.session() as session:
