@@ -85,4 +85,5 @@ def test_case_list_filters_and_case_page_is_audited(client, services, api_key, j
 
 def test_simulator_is_off_unless_enabled(client):
     assert client.get("/simulator").status_code == 404
-    assert client.get("/").status_code == 404
+    home = client.get("/")
+    assert home.status_code == 200 and "/simulator" not in home.get_data(as_text=True)
