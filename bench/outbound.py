@@ -50,7 +50,7 @@ def queue_messages(db_url: str, redis_url: str, count: int, tag: str) -> None:
     ids = []
     with db.session() as session:
         for i in range(count):
-            body = f"No 4821-7730: diterima oleh lembaga. {tag} {i}"
+            body = f"No 4821-7739: diterima oleh lembaga. {tag} {i}"
             message = outbox.queue(session, f"+62812{i:07d}", body, "bench", "africastalking")
             ids.append(message.id)
     for message_id in ids:
@@ -161,7 +161,7 @@ def main() -> None:
                     "DATABASE_URL": db_url,
                     "REDIS_URL": url,
                     "SECRET_KEY": "bench-secret",
-                    "INSTANCE_DIR": str(folder),
+                    "INSTANCE_PATH": str(folder),
                     "SMS_PROVIDER": "africastalking",
                     "AT_USERNAME": USERNAME,
                     "AT_API_KEY": API_KEY,

@@ -230,7 +230,7 @@ def main() -> None:
             "DATABASE_URL": db_url,
             "REDIS_URL": url,
             "SECRET_KEY": "bench-secret",
-            "INSTANCE_DIR": str(folder),
+            "INSTANCE_PATH": str(folder),
             "SMS_PROVIDER": "africastalking",
             "PUBLIC_BASE_URL": PUBLIC,
             "AT_USERNAME": AT_USER,

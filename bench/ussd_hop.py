@@ -120,7 +120,7 @@ def run_one_redis(args, folder, kind: str, options: tuple, first: int) -> tuple[
             "DATABASE_URL": sqlite_database(folder, ORGS_FILE),
             "REDIS_URL": url,
             "SECRET_KEY": "bench-secret",
-            "INSTANCE_DIR": str(folder),
+            "INSTANCE_PATH": str(folder),
             "SMS_PROVIDER": "simulator",
             "AT_WEBHOOK_TOKEN": "",
         }

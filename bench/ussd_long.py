@@ -168,7 +168,7 @@ def main() -> None:
             "DATABASE_URL": db_url,
             "REDIS_URL": url,
             "SECRET_KEY": "bench-secret",
-            "INSTANCE_DIR": str(folder),
+            "INSTANCE_PATH": str(folder),
             "SMS_PROVIDER": "simulator",
             "AT_WEBHOOK_TOKEN": "",
         }

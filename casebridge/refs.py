@@ -37,7 +37,7 @@ def generate() -> str:
 
 
 def normalise(text: str | None) -> str | None:
-    """The 8 digits of a typed reference ("4821-7730", "4821 7730", "48217730"), or None."""
+    """The 8 digits of a typed reference ("4821-7739", "4821 7730", "48217739"), or None."""
     if not text:
         return None
     digits = _SEPARATORS.sub("", text.strip())

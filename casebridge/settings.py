@@ -85,7 +85,7 @@ class Settings:
             value = merged.get(name)
             return value if value not in (None, "") else None
 
-        inst = Path(instance_dir or get("INSTANCE_DIR") or Path.cwd() / "instance").resolve()
+        inst = Path(instance_dir or get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
         values: dict[str, object] = {
             "instance_dir": inst,
             "database_url": get("DATABASE_URL") or f"sqlite:///{inst / 'pengaduan.db'}",
@@ -120,6 +120,20 @@ class Settings:
             raise SettingsError(
                 f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {self.sms_provider!r}"
             )
+
+    def missing_instance_files(self, secret: bool = True) -> list[Path]:
+        """What this service keeps in its instance folder (the SQLite database, the generated
+        secret key unless `secret` is False) and is not there yet: a new instance would be
+        created."""
+        missing = []
+        if secret and not self.secret_key and not (self.instance_dir / "secret_key").exists():
+            missing.append(self.instance_dir / "secret_key")
+        sqlite = f"sqlite:///{self.instance_dir}/"
+        if self.database_url.startswith(sqlite):
+            db_file = Path(self.database_url.removeprefix("sqlite:///"))
+            if not db_file.exists():
+                missing.append(db_file)
+        return missing
 
     @property
     def embedded_redis(self) -> bool:

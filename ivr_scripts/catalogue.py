@@ -72,7 +72,7 @@ class Catalogue:
 
 
 def spell_digits(digits: str, group: int = 4) -> str:
-    """Digits to be read one by one, in groups: "48217730" -> "4 8 2 1, 7 7 3 0"."""
+    """Digits to be read one by one, in groups: "48217739" -> "4 8 2 1, 7 7 3 9"."""
     clean = "".join(ch for ch in digits if ch.isdigit())
     groups = [clean[i : i + group] for i in range(0, len(clean), group)]
     return ", ".join(" ".join(g) for g in groups)

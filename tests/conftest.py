@@ -173,3 +173,12 @@ def api_key(services, orgs):
             return apikeys.issue(session, org)
 
     return issue
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        help="write the README's screenshots (simulator.png, dashboard.png) into DIR;"
+        " by default they go to a temporary folder and no tracked file changes",
+    )

@@ -221,7 +221,7 @@ class _WorstCase:
         return [(f"ORG-{i}", LONG_ORG) for i in range(LIST_LENGTH)]
 
     def cases_for_phone(self, phone: str) -> list[CaseStatus]:
-        return [CaseStatus("48217730", _longest_status(), LONG_ORG)] * LIST_LENGTH
+        return [CaseStatus("48217739", _longest_status(), LONG_ORG)] * LIST_LENGTH
 
     def lookup(self, reference: str, pin: str | None, phone: str) -> None:
         return None
@@ -265,7 +265,7 @@ def _worst_answers() -> dict:
 
 def _worst_tmps() -> list[dict]:
     longest = max(places.regencies(), key=lambda r: len(r.name)).name
-    base = {"ref": "4821-7730", "pin": "1234", "status": _longest_status(), "sms": False}
+    base = {"ref": "4821-7739", "pin": "1234", "status": _longest_status(), "sms": False}
     return [
         {**base, "org": LONG_ORG, "cand": [[longest, {}]] * LIST_LENGTH},
         {**base, "org": None},
@@ -335,6 +335,8 @@ def check(directory: str | Path | None = None) -> list[str]:
     """Every problem of the menus in `directory` (default: the shipped ones); [] when none."""
     menu = read(directory)
     problems = list(menu.problems)
+    if menu.unreadable:  # everything else would be follow-on noise
+        return problems
     problems += _references(menu)
     problems += _reachability(menu)
     problems += _dead_ends(menu)

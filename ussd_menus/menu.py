@@ -96,6 +96,8 @@ class Menu:
     screens: dict[str, ScreenDef]
     texts: dict[str, dict[str, dict[str, str]]]
     problems: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    """Files that did not parse: nothing else is checked until they do."""
     asks: dict[str, str] = field(default_factory=dict)
     """The first screen that fills each answer key (asked again when it is missing)."""
 
@@ -208,22 +210,28 @@ def _screen(sid: str, raw: Any, file: str, flow: str | None, problems: list[str]
     )
 
 
+_UNREADABLE = object()
+
+
 def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             return yaml.safe_load(fh)
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"{path.name}: cannot be read: {exc}".replace("\n", " "))
-        return None
+        return _UNREADABLE
 
 
-def _read_screens(folder: Path, problems: list[str]) -> dict[str, ScreenDef]:
+def _read_screens(folder: Path, problems: list[str], unreadable: list[str]) -> dict[str, ScreenDef]:
     screens: dict[str, ScreenDef] = {}
     files = sorted(folder.glob("*.yaml"))
     if not files:
         problems.append(f"no menu files in {folder}")
     for path in files:
         data = _read_yaml(path, problems)
+        if data is _UNREADABLE:
+            unreadable.append(path.name)
+            continue
         if data is None:
             continue
         if not isinstance(data, dict) or not isinstance(data.get("screens"), dict):
@@ -239,13 +247,18 @@ def _read_screens(folder: Path, problems: list[str]) -> dict[str, ScreenDef]:
     return screens
 
 
-def _read_texts(folder: Path, problems: list[str]) -> dict[str, dict[str, dict[str, str]]]:
+def _read_texts(
+    folder: Path, problems: list[str], unreadable: list[str]
+) -> dict[str, dict[str, dict[str, str]]]:
     texts: dict[str, dict[str, dict[str, str]]] = {}
     paths = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
     if DEFAULT_LANGUAGE not in paths:
         problems.append(f"no texts for the default language: {folder / 'id.yaml'}")
     for lang in sorted(paths, key=lambda code: (code != DEFAULT_LANGUAGE, code)):
         data = _read_yaml(paths[lang], problems)
+        if data is _UNREADABLE:
+            unreadable.append(paths[lang].name)
+            data = {}
         sections: dict[str, dict[str, str]] = {}
         if not isinstance(data, dict):
             problems.append(f"{lang}: expected sections (screen names) with texts under them")
@@ -270,13 +283,14 @@ def read(directory: str | Path | None = None) -> Menu:
     """Read the menu in `directory` (which holds `menus/` and `texts/`) afresh."""
     folder = Path(directory) if directory is not None else DEFAULT_DIR
     problems: list[str] = []
-    screens = _read_screens(folder / "menus", problems)
-    texts = _read_texts(folder / "texts", problems)
+    unreadable: list[str] = []
+    screens = _read_screens(folder / "menus", problems, unreadable)
+    texts = _read_texts(folder / "texts", problems, unreadable)
     asks: dict[str, str] = {}
     for screen in screens.values():
         if screen.answer and screen.flow == REPORT_FLOW and screen.kind != "end":
             asks.setdefault(screen.answer, screen.id)
-    return Menu(screens=screens, texts=texts, problems=problems, asks=asks)
+    return Menu(screens=screens, texts=texts, problems=problems, unreadable=unreadable, asks=asks)
 
 
 @cache

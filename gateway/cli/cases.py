@@ -22,8 +22,12 @@ def command() -> None:
 def show(reference: str, unmask: bool) -> None:
     """A case and its timeline."""
     digits = refs.normalise(reference)
-    if digits is None or not refs.is_valid(digits):
-        raise click.ClickException(f"{reference!r} is not a valid case reference (NNNN-NNNN)")
+    if digits is None:
+        raise click.ClickException(f"{reference!r} is not a case reference: 8 digits, NNNN-NNNN")
+    if not refs.is_valid(digits):
+        raise click.ClickException(
+            f"{refs.format_ref(digits)}: the check digit is wrong; one digit is probably mistyped"
+        )
     db = open_database(load_settings())
     with db.session() as session:
         case = session.scalar(select(Case).where(Case.reference == digits))

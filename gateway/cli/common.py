@@ -8,11 +8,23 @@ from casebridge.db import Database
 from casebridge.settings import Settings, SettingsError
 
 
-def load_settings() -> Settings:
+def load_settings(create_instance: bool = False, secret: bool = True) -> Settings:
+    """The settings, with the secret key. Only `serve` may create a new instance folder: any
+    other command started in the wrong folder would otherwise work on an empty new database
+    with a new secret key (which derives the PINs). `secret=False`: the command needs no key."""
     try:
-        return Settings.load().with_secret()
+        settings = Settings.load()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    missing = [] if create_instance else settings.missing_instance_files(secret)
+    if missing:
+        raise click.ClickException(
+            f"no instance at {settings.instance_dir} (no {', '.join(p.name for p in missing)}): "
+            "this command would start a new, empty one. Run it in the folder where "
+            "`pengaduan serve` runs, or set INSTANCE_PATH to that instance folder "
+            "(or DATABASE_URL and SECRET_KEY)."
+        )
+    return settings.with_secret() if secret else settings
 
 
 def open_database(settings: Settings) -> Database:

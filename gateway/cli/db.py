@@ -15,9 +15,11 @@ def command() -> None:
 
 
 @command.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option(
+    "--revision", default="head", show_default=True, help="The revision to stop at (Alembic id)."
+)
 def upgrade_cmd(revision: str) -> None:
-    """Apply migrations up to REVISION."""
-    settings = load_settings()
+    """Apply the database migrations, up to the newest unless --revision says otherwise."""
+    settings = load_settings(secret=False)
     upgrade(settings.database_url, revision)
     click.echo(f"database at revision {current(settings.database_url)}")

@@ -11,6 +11,7 @@ import click
 from werkzeug.serving import make_server
 
 from casebridge import directory
+from casebridge.settings import Settings, SettingsError
 
 from ..app import create_app
 from ..embedded_redis import EmbeddedRedis
@@ -31,9 +32,7 @@ log = logging.getLogger(__name__)
 @click.option("--demo", is_flag=True, help="Load the example organisations and open the simulator.")
 def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
     """Run the web app; with no REDIS_URL also an embedded Redis and an in-process worker."""
-    settings = load_settings()
-    if demo:
-        settings = replace(settings, demo=True, simulator_enabled=True)
+    settings = _demo_settings() if demo else load_settings(create_instance=True)
     if "PUBLIC_BASE_URL" not in settings.extra:  # links in voice XML point at this server
         settings = replace(settings, public_base_url=f"http://{host}:{port}")
     embedded = None
@@ -88,6 +87,28 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         click.echo("stopped")
+
+
+def _demo_settings():
+    """Demo mode keeps its own data: a SQLite database, an embedded Redis and a secret key in
+    `<instance>/demo/`, whatever DATABASE_URL and REDIS_URL say, so the example organisations
+    and practice cases never mix with real reports."""
+    try:
+        real = Settings.load()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    folder = real.instance_dir / "demo"
+    settings = replace(
+        real,
+        instance_dir=folder,
+        database_url=f"sqlite:///{folder / 'pengaduan.db'}",
+        redis_url=None,
+        secret_key="",
+        demo=True,
+        simulator_enabled=True,
+    ).with_secret()
+    click.echo(f"  demo: its own data in {folder} (real data untouched)")
+    return settings
 
 
 def _load_directory(services: Services, demo: bool) -> None:

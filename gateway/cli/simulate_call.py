@@ -214,7 +214,7 @@ class SimulatedCall:
 
 @click.command("call")
 @click.option("--provider", type=click.Choice(PROVIDERS), default="twilio", show_default=True)
-@click.option("--phone", default="+6281234567890", show_default=True, help="The caller's number.")
+@click.option("--phone", default="+6281398765432", show_default=True, help="The caller's number.")
 @click.option(
     "--url", default="http://127.0.0.1:5000", show_default=True, help="Where the service runs."
 )

@@ -86,7 +86,7 @@ def show(reply: str) -> None:
 
 
 @click.command("ussd")
-@click.option("--phone", default="+6281234567890", show_default=True, help="The caller (E.164).")
+@click.option("--phone", default="+6281398765432", show_default=True, help="The caller (E.164).")
 @click.option(
     "--url", default="http://127.0.0.1:5000", show_default=True, help="The running service."
 )

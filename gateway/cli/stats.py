@@ -31,9 +31,12 @@ def command(as_json: bool) -> None:
             click.echo(table(list(counts.items()), (dimension, "cases")))
     for key in ("time_to_accept", "time_to_resolve"):
         t = result[key]
+        label = key.replace("_", " ")
+        if not t["count"]:
+            click.echo(f"\n{label}: no cases yet")
+            continue
         click.echo(
-            f"\n{key.replace('_', ' ')}: {t['count']} cases, mean {t['mean_hours']} h,"
-            f" median {t['median_hours']} h"
+            f"\n{label}: {t['count']} cases, mean {t['mean_hours']} h, median {t['median_hours']} h"
         )
     per_org = result.get("by_organisation_times") or {}
     if per_org:

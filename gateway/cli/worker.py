@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from casebridge.settings import Settings
+from casebridge.settings import Settings, SettingsError
 from workers import runtime
 from workers.runner import Ticker, make_worker
 
@@ -45,10 +45,14 @@ def run_worker(settings: Settings, burst: bool) -> None:
 @click.option("--burst", is_flag=True, help="Run the jobs waiting now, then exit.")
 def command(burst: bool) -> None:
     """Run background jobs (intake, messages, forwarding, sweeps) from the configured Redis."""
-    settings = load_settings()
-    if settings.redis_url is None:
+    try:
+        redis_url = Settings.load().redis_url
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if redis_url is None:
         raise click.ClickException(
             "REDIS_URL is not set. `pengaduan serve` runs its own worker with an embedded Redis; "
             "separate workers need a shared Redis (REDIS_URL=redis://host:6379/0)."
         )
+    settings = load_settings()
     run_worker(settings, burst)

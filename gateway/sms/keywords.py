@@ -97,7 +97,7 @@ def match_word(word: str, audience: str) -> tuple[str, str | None, bool] | None:
 
 
 def split_ref(text: str) -> tuple[str | None, str]:
-    """The 8 digits of a leading reference ("4821-7730", "4821 7730", "48217730") and the
+    """The 8 digits of a leading reference ("4821-7739", "4821 7730", "48217739") and the
     rest of the text; (None, text) when it does not start with one."""
     m = _REF.fullmatch(text)
     if m is None:
@@ -134,7 +134,7 @@ def parse(text: str, caseworker: bool = False) -> Command | None:
     """The command an SMS holds, or None for a plain message.
 
     A caseworker's keywords win for a caseworker's phone. From anyone else a caseworker keyword
-    counts only when a reference follows it ("Terima kasih" is thanks, "TERIMA 4821-7730" a
+    counts only when a reference follows it ("Terima kasih" is thanks, "TERIMA 4821-7739" a
     command to refuse), so the handler can answer it neutrally.
     """
     hashed = _HASH_REF.fullmatch(text)

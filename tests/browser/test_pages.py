@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 USSD_REPORT = [
     "1", "2", "2", "Siti Rahayu", "1", "1", "2", "Jawa Timur", "Banyuwangi",
     "0123456789", "Gaji 4 bulan belum dibayar", "2", "1", "1", "1",
@@ -48,7 +46,7 @@ def sms(page, who: str, text: str) -> None:
     page.click(f"#{who}-sms-send")
 
 
-def test_ussd_report_on_the_simulator_shows_the_reference(live, browser):
+def test_ussd_report_on_the_simulator_shows_the_reference(live, browser, shots):
     base, _ = live
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(base + "/")
@@ -61,12 +59,12 @@ def test_ussd_report_on_the_simulator_shows_the_reference(live, browser):
         screen = ussd_press(page, value)
     assert "Laporan terkirim" in screen
     assert re.search(r"\d{4}-\d{4}", screen), screen
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "simulator.png"), full_page=True)
+    page.screenshot(path=str(shots / "simulator.png"), full_page=True)
+    assert (shots / "simulator.png").stat().st_size > 10_000
     page.close()
 
 
-def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api_key):
+def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api_key, shots):
     base, services = live
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(base + "/simulator")
@@ -93,7 +91,7 @@ def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api
     page.wait_for_url(re.compile(r"/dashboard/$"))
     assert page.locator("svg[role=img]").count() >= 6
     assert int(page.locator("#open-total").inner_text()) >= 1
-    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
     page.goto(base + "/dashboard/cases")
     assert ref in page.locator("#case-list").inner_text()
     page.click(f"text={ref}")

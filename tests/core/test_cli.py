@@ -68,6 +68,16 @@ def test_cases_show_and_stats(run, client, services, api_key, jobs):
     assert run("cases", "show", "1234-5678").exit_code == 1
     stats = run("stats").output
     assert "cases: 1" in stats and "female" in stats and "unpaid_wages" in stats
+    assert "None" not in stats and "time to accept: no cases yet" in stats
+
+
+def test_cases_show_says_what_is_wrong_with_a_reference(run):
+    typo = run("cases", "show", "4821-7730")
+    assert typo.exit_code == 1 and "check digit is wrong" in typo.output
+    short = run("cases", "show", "4821-773")
+    assert short.exit_code == 1 and "8 digits" in short.output
+    missing = run("cases", "show", "4821-7739")  # the README's example: valid, not filed here
+    assert missing.exit_code == 1 and "no case 4821-7739" in missing.output
 
 
 def test_worker_without_redis_url_explains(services, tmp_path, monkeypatch):
@@ -79,3 +89,31 @@ def test_worker_without_redis_url_explains(services, tmp_path, monkeypatch):
 def test_menus_check_passes(run):
     result = run("menus", "check")
     assert result.exit_code == 0, result.output
+
+
+def test_a_command_in_the_wrong_folder_refuses_to_start_a_new_instance(tmp_path, monkeypatch):
+    bare = {k: "" for k in ("DATABASE_URL", "SECRET_KEY", "INSTANCE_PATH", "REDIS_URL")}
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["orgs", "list"], env=bare)
+    assert result.exit_code == 1 and "no instance at" in result.output
+    assert "INSTANCE_PATH" in result.output and not (tmp_path / "instance").exists()
+
+
+def test_instance_path_points_every_command_at_one_instance(tmp_path, monkeypatch):
+    from casebridge.migrate import upgrade
+    from casebridge.settings import Settings
+
+    elsewhere = tmp_path / "service" / "instance"
+    settings = Settings.load(env={}, instance_dir=elsewhere).with_secret()  # what serve makes
+    upgrade(settings.database_url)
+    monkeypatch.chdir(tmp_path)
+    env = {"DATABASE_URL": "", "SECRET_KEY": "", "REDIS_URL": "", "INSTANCE_PATH": str(elsewhere)}
+    loaded = CliRunner().invoke(main, ["orgs", "load", str(DEMO_ORGS)], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    listed = CliRunner().invoke(main, ["orgs", "list"], env=env)
+    assert "SBMI-BWI" in listed.output and not (tmp_path / "instance").exists()
+
+
+def test_db_upgrade_help_names_the_option_it_has(run):
+    shown = run("db", "upgrade", "--help").output
+    assert "--revision" in shown and "REVISION" not in shown.replace("--revision TEXT", "")

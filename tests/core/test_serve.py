@@ -75,3 +75,37 @@ def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_s
             os.kill(pid, signal.SIGKILL)
     assert proc.returncode == 0, out
     assert "stopped" in out
+
+
+@pytest.mark.slow
+def test_demo_keeps_its_own_instance(tmp_path: Path):
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "SECRET_KEY")
+    }
+    exe = Path(sys.executable).with_name("pengaduan")
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/simulator", timeout=1) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert (tmp_path / "instance" / "demo" / "pengaduan.db").exists()
+        assert not (tmp_path / "instance" / "pengaduan.db").exists()
+        assert not (tmp_path / "instance" / "secret_key").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+        for pid in embedded_redis_pids(tmp_path):
+            os.kill(pid, signal.SIGKILL)
+    assert "real data untouched" in out and proc.returncode == 0, out

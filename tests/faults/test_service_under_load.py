@@ -154,7 +154,7 @@ def test_reports_under_load_survive_a_redis_restart(services, orgs, tmp_path):
         "SECRET_KEY": TEST_SECRET,
         "SMS_PROVIDER": "simulator",
         "AT_WEBHOOK_TOKEN": TOKEN,
-        "INSTANCE_DIR": str(tmp_path),
+        "INSTANCE_PATH": str(tmp_path),
     }
     try:
         with gunicorn(env) as port:

@@ -126,3 +126,10 @@ def test_a_missing_language_text_is_reported_in_the_other_language(menus):
     problems = check(menus)
     assert "id: text 'common.skip' is missing" in problems
     assert "id: text 'common.skip' is missing (it is in en)" in problems
+
+
+def test_a_file_that_does_not_parse_is_the_only_problem_reported(menus):
+    edit(menus / "texts" / "id.yaml", 'nav: "0.', 'nav: ""0.')
+    problems = check(menus)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("id.yaml: cannot be read") and "line 16" in problems[0]
