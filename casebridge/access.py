@@ -9,7 +9,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from . import refs
-from .models import Case, Organisation, Worker
+from .models import Case, Organisation, Referral, Worker
 from .referrals import pending_to
 
 
@@ -26,13 +26,29 @@ class Filters:
     until: datetime | None = None
 
 
-def visible_cases(org: Organisation, filters: Filters | None = None) -> Select[tuple[Case]]:
+def visible_cases(
+    org: Organisation, filters: Filters | None = None, filed: bool = False
+) -> Select[tuple[Case]]:
     """A coordinator sees every case; any other organisation the cases assigned to it and the
-    cases referred to it that it has not decided on yet (the reporter consented to that)."""
+    cases referred to it that it has not decided on yet (the reporter consented to that).
+    With `filed`, also the desk reports it recorded for someone and that went elsewhere: it
+    follows their status and timeline (`filer_only`), to keep the family informed."""
     query = select(Case)
     if not org.is_coordinator:
-        query = query.where(or_(Case.organisation_id == org.id, Case.id.in_(pending_to(org))))
+        mine = [Case.organisation_id == org.id, Case.id.in_(pending_to(org))]
+        if filed:
+            mine.append(Case.filed_by_organisation_id == org.id)
+        query = query.where(or_(*mine))
     return narrow(query, filters) if filters is not None else query
+
+
+def filer_only(session: Session, case: Case, org: Organisation) -> bool:
+    """True when `org` sees the case only because it filed it: it reads the status and the
+    timeline without other organisations' internal notes, and may not act."""
+    if org.is_coordinator or case.organisation_id == org.id:
+        return False
+    pending = session.scalar(select(pending_to(org).where(Referral.case_id == case.id).exists()))
+    return not pending and case.filed_by_organisation_id == org.id
 
 
 def all_cases(filters: Filters | None = None) -> Select[tuple[Case]]:
@@ -74,5 +90,5 @@ def get_case(
     digits = refs.normalise(reference)
     if digits is None:
         return None
-    query = visible_cases(org).where(Case.reference == digits)
+    query = visible_cases(org, filed=True).where(Case.reference == digits)
     return session.scalar(query.with_for_update(of=Case) if lock else query)

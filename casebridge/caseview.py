@@ -12,6 +12,10 @@ from . import phones, refs
 from .audit import AUDIT_KINDS
 from .models import Case, CaseEvent, Organisation, Party
 
+INTERNAL_KINDS = frozenset({"note", "party", "reporter_message"})
+"""Timeline entries only the organisations working the case read: their notes, the parties
+they added, the reporter's later messages."""
+
 HELD = frozenset({"accepted", "in_progress", "needs_info", "resolved", "closed"})
 """Statuses in which the organisation holding a case has taken it on."""
 
@@ -89,10 +93,15 @@ def event(e: CaseEvent) -> dict[str, Any]:
 
 
 def full(
-    case: Case, referrals: list[dict[str, Any]] | None = None, reveal: bool = False
+    case: Case,
+    referrals: list[dict[str, Any]] | None = None,
+    reveal: bool = False,
+    internal: bool = True,
 ) -> dict[str, Any]:
     """The whole case: people, problem, parties, referrals and timeline (reads left out).
-    `referrals` comes from `casebridge.referrals.for_cases`."""
+    `referrals` comes from `casebridge.referrals.for_cases`. `internal=False` (the organisation
+    that only filed the case): without the parties, referrals and internal notes of the
+    organisations working it."""
     reporter, worker = case.reporter, case.worker
     view = summary(case)
     view.update(
@@ -122,9 +131,15 @@ def full(
                 {**r, "at": iso(r["at"]), "decided_at": iso(r["decided_at"])}
                 for r in referrals or []
             ],
-            "timeline": [event(e) for e in case.events if e.kind not in AUDIT_KINDS],
+            "timeline": [
+                event(e)
+                for e in case.events
+                if e.kind not in AUDIT_KINDS and (internal or e.kind not in INTERNAL_KINDS)
+            ],
         }
     )
+    if not internal:
+        view["parties"], view["referrals"] = [], []
     for key in ("country", "province", "regency", "gender"):
         view.pop(key)
     return view

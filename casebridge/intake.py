@@ -127,6 +127,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         reporter=reporter,
         worker=worker,
         preferred_organisation=preferred,
+        filed_by_organisation=_preferred(session, report.filed_by),
         consent_to_share=report.consent_to_share,
         recording_url=report.recording_url,
         recording_duration=report.recording_duration,

@@ -43,6 +43,8 @@ class Report:
     consent_to_share: bool = False
     recording_url: str | None = None
     recording_duration: int | None = None
+    filed_by: str | None = None
+    """The organisation that recorded a desk report (its code); it keeps reading the case."""
 
     def to_payload(self) -> dict[str, Any]:
         return asdict(self)

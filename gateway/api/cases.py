@@ -24,6 +24,8 @@ def find_case(reference: str, lock: bool = False) -> Case:
 
 
 def case_json(case: Case, full_phones: bool = False) -> dict:
+    if access.filer_only(g.session, case, g.org):  # a desk report it filed, worked elsewhere
+        return caseview.full(case, internal=False)
     shared = referrals.for_cases(g.session, [case.id]).get(case.id)
     return caseview.full(case, shared, full_phones and caseview.may_reveal(case, g.org))
 
@@ -33,7 +35,7 @@ def case_json(case: Case, full_phones: bool = False) -> dict:
 def list_cases():
     wanted = filters.parse(request.args, allowed=("page", "per_page"))
     page = filters.page(request.args)
-    query = access.visible_cases(g.org, wanted)
+    query = access.visible_cases(g.org, wanted, filed=True)
     total = g.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = g.session.scalars(
         query.options(joinedload(Case.worker), joinedload(Case.organisation))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from flask import current_app, g, jsonify, request
 
@@ -30,6 +31,7 @@ def create_report():
             error="invalid", message="Idempotency-Key is longer than 200 characters"
         ), 400
     org_code = g.org.code
+    report = replace(report, filed_by=org_code)
     g.session.rollback()  # the report is recorded in its own transaction
     if idem:
         key = f"api:{org_code}:{hashlib.sha256(idem.encode()).hexdigest()}"
