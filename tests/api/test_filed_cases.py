@@ -14,9 +14,7 @@ DESK_REPORT = {
 }
 
 
-def test_the_filing_post_follows_its_desk_report_without_the_holders_notes(
-    client, api_key, jobs
-):
+def test_the_filing_post_follows_its_desk_report_without_the_holders_notes(client, api_key, jobs):
     post, shelter, other = api_key("POSDESA-JATIM"), api_key("SHELTER-HK"), api_key("LBH-TPPO")
     filed = api(client, "POST", "/reports", post, json=DESK_REPORT)
     assert filed.status_code == 201
