@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .assignment import assign
 from .forwarding.schedule import referred
 from .models import Case, CaseEvent, Organisation, Referral, utcnow
 from .routing import CaseFacts, route
@@ -87,16 +88,6 @@ def _required(text: str | None, what: str) -> str:
     return text
 
 
-def _assign(session: Session, case: Case, org: Organisation | None, actor: str, note: str) -> None:
-    """Give the case to another organisation; its SLA clock starts again."""
-    case.organisation = org
-    case.organisation_id = org.id if org else None
-    transition(session, case, "assigned", actor, note, organisation_id=case.organisation_id)
-    case.overdue = False
-    case.reminded_at = None
-    case.escalated_at = None
-
-
 def accept(
     session: Session, case: Case, org: Organisation, actor: str, note: str | None = None
 ) -> Done:
@@ -106,7 +97,7 @@ def accept(
         if case.status not in ("assigned", "accepted", "in_progress", "needs_info"):
             raise TransitionError(case.status, "assigned")
         referral.state, referral.decided_at = "accepted", utcnow()
-        _assign(session, case, org, actor, f"referral accepted by {org.code}")
+        assign(session, case, org, actor, f"referral accepted by {org.code}")
     else:
         _check(case, org)
     event = transition(session, case, "accepted", actor, note, organisation_id=org.id)
@@ -133,7 +124,7 @@ def decline(session: Session, case: Case, org: Organisation, actor: str, reason:
     facts = CaseFacts(case.category, worker.country, worker.province, worker.regency)
     decision = route(session, facts, exclude=declined | {org.id})
     target = decision.organisation
-    _assign(
+    assign(
         session,
         case,
         target,

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import notify, pins, refs, texts
+from .assignment import assign
 from .models import Case, Intake, Organisation, Worker, utcnow
 from .outbox import queue_to_reporter
 from .reporters import get_or_create
 from .reports import Report
 from .routing import CaseFacts, route
-from .timeline import record, transition
+from .timeline import record
 
 SWEEP_AFTER = timedelta(minutes=1)
 
@@ -148,14 +149,12 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         preferred=preferred,
     )
     org = decision.organisation
-    case.organisation = org
-    transition(
+    assign(
         session,
         case,
-        "assigned",
+        org,
         "system:routing",
         f"routed to {org.code if org else 'nobody'}: {decision.reason}",
-        organisation_id=org.id if org else None,
     )
     lang = report.language
     key = "confirmation" if org is not None and not org.is_coordinator else "confirmation_no_org"

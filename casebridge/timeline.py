@@ -57,8 +57,4 @@ def transition(
         setattr(case, stamp, event.at)
     if to == "accepted":
         case.overdue = False
-    if to == "assigned":
-        from .forwarding.schedule import on_assigned  # forwarding builds on the timeline
-
-        on_assigned(session, case, event)
     return event

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import Case, CaseEvent, Forward, Organisation, Referral, utcnow
+from ..models import Case, Forward, Organisation, Referral, utcnow
 from ..timeline import record
 
 ACTOR = "system:forward"
@@ -81,13 +81,6 @@ def schedule(
         rows.append(row)
     session.info.setdefault(PENDING_KEY, []).extend(r.id for r in rows)
     return rows
-
-
-def on_assigned(session: Session, case: Case, event: CaseEvent) -> list[Forward]:
-    """Every move to `assigned` (a new case, a re-route after a decline, an accepted referral):
-    the organisation named on the assignment event (the one it now waits on) learns of it."""
-    org = session.get(Organisation, event.organisation_id) if event.organisation_id else None
-    return schedule(session, case, org, "case.assigned")
 
 
 def referred(session: Session, case: Case, referral: Referral) -> list[Forward]:
