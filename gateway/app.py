@@ -14,18 +14,14 @@ from casebridge.settings import Settings
 
 from . import metrics
 from .bodylimit import BodyLimit
-from .optional import optional_import
 from .providers import all_providers
 from .services import Services
+from .voice import audio
+from .web import dashboard, home, simulator
 
 log = logging.getLogger(__name__)
-PAGE_MODULES = (
-    "gateway.voice.audio",
-    "gateway.web.home",
-    "gateway.web.simulator",
-    "gateway.web.dashboard",
-)
-"""Blueprints that belong to no provider (audio files, pages), registered when present."""
+PAGES = (audio.blueprint, home.blueprint, simulator.blueprint, dashboard.blueprint)
+"""Blueprints that belong to no provider: the voice line's audio files and the web pages."""
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
@@ -68,10 +64,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for provider in all_providers():
         for blueprint in provider.blueprints:
             app.register_blueprint(blueprint)
-    for module_name in PAGE_MODULES:
-        module = optional_import(module_name)
-        if module is not None:
-            app.register_blueprint(module.blueprint)
+    for blueprint in PAGES:
+        app.register_blueprint(blueprint)
     _error_handlers(app)
     app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_body_bytes)  # outermost: before anything
     return app

@@ -34,13 +34,9 @@ def process_intake(intake_id: int) -> int | None:
         log.warning("intake %s does not exist", intake_id)
         return None
     _enqueue_messages(outcome.message_ids)
-    for hook in after_case_hooks:
-        hook(outcome.case_id, outcome.created)
+    for follow_up in rt.after_case:  # forwarding: see gateway/cli/worker.py configure_runtime
+        follow_up(outcome.case_id, outcome.created)
     return outcome.case_id
-
-
-after_case_hooks: list = []
-"""Callables (case_id, created) run after an intake became a case (forwarding plugs in here)."""
 
 
 def send_message(message_id: int) -> str:
@@ -79,10 +75,6 @@ def send_message(message_id: int) -> str:
     return result.status
 
 
-periodic_hooks: list = []
-"""Callables () run on every tick (SLA checks plug in here)."""
-
-
 def tick() -> dict[str, int]:
     """The sweeper: re-enqueue intakes left pending and messages whose (re)send is due."""
     rt = current()
@@ -93,6 +85,6 @@ def tick() -> dict[str, int]:
         queues.enqueue_intake(rt.redis, intake_id)
     for message_id in due_messages:
         queues.enqueue_message(rt.redis, message_id)
-    for hook in periodic_hooks:
-        hook()
+    for periodic in rt.periodic:  # see gateway/cli/worker.py configure_runtime
+        periodic()
     return {"intakes": len(stale_intakes), "messages": len(due_messages)}

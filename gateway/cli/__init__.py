@@ -7,10 +7,10 @@ import logging
 import click
 
 from .. import redact
-from ..optional import optional_import
 from ..providers import all_providers
+from . import cases, db, export, menus, orgs, serve, simulate, stats, worker
 
-COMMAND_MODULES = ("serve", "worker", "db", "orgs", "cases", "stats", "menus", "simulate", "export")
+COMMANDS = (serve, worker, db, orgs, cases, stats, menus, simulate, export)
 
 
 @click.group()
@@ -26,10 +26,8 @@ def main(verbose: bool) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for _name in COMMAND_MODULES:
-    _module = optional_import(f"{__name__}.{_name}")
-    if _module is not None:
-        main.add_command(_module.command)
+for _module in COMMANDS:
+    main.add_command(_module.command)
 
 for _provider in all_providers():
     if _provider.cli is not None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
-CHECKS = (("USSD menus", "ussd_menus.check"), ("voice scripts", "ivr_scripts.check"))
+from ivr_scripts import check as voice_check
+from ussd_menus import check as ussd_check
+
+CHECKS = (("USSD menus", ussd_check.check), ("voice scripts", voice_check.check))
 
 
 @click.group("menus")
@@ -19,13 +20,8 @@ def check() -> None:
     """Report screens over 182 characters, non-GSM-7 text, unreachable or missing screens,
     dead ends, missing prompts and audio files; exit 1 on any problem."""
     problems = 0
-    for label, module_name in CHECKS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            click.echo(f"{label}: not installed")
-            continue
-        found = module.check()
+    for label, run_check in CHECKS:
+        found = run_check()
         problems += len(found)
         for problem in found:
             click.echo(f"{label}: {problem}", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..optional import optional_import
+from . import simulate_call, simulate_ussd
 
 
 @click.group("simulate")
@@ -12,7 +12,5 @@ def command() -> None:
     """Act as a phone against a running service (for trainers, and for testing)."""
 
 
-for _name in ("simulate_ussd", "simulate_call"):
-    _module = optional_import(f"{__package__}.{_name}")
-    if _module is not None:
-        command.add_command(_module.command)
+command.add_command(simulate_ussd.command)
+command.add_command(simulate_call.command)

@@ -5,27 +5,30 @@ from __future__ import annotations
 import click
 
 from casebridge.settings import Settings, SettingsError
-from workers import runtime
+from workers import forwarding, runtime, sla
 from workers.runner import Ticker, make_worker
 
-from ..providers import build_senders
+from ..providers import build_senders, voice_lines
 from ..services import Services
+from ..sms import jobs as sms_jobs
 from .common import load_settings
 
 
 def configure_runtime(services: Services) -> None:
-    """Hand the workers what they need in this process: database, Redis, senders."""
+    """Hand the workers what they need in this process: database, Redis, senders; a new case
+    is forwarded to its organisation; every tick sweeps forwards and inbound SMS and checks
+    the deadlines."""
     runtime.configure(
         runtime.Runtime(
             settings=services.settings,
             db=services.db,
             redis=services.redis,
             senders=build_senders(services.settings),
+            voice=voice_lines(),
+            after_case=(forwarding.after_case,),
+            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic),
         )
     )
-    from . import hooks
-
-    hooks.install(services)
 
 
 def run_worker(settings: Settings, burst: bool) -> None:

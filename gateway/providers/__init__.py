@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from casebridge.messaging import Sender
 from casebridge.settings import Settings
+from workers.runtime import VoiceLine
 
-from ..optional import optional_import
+from . import africastalking, android, simulator, twilio
 from .base import Provider
 
-MODULES = ("simulator", "africastalking", "twilio", "android")
+PROVIDERS = (simulator.PROVIDER, africastalking.PROVIDER, twilio.PROVIDER, android.PROVIDER)
+"""Every provider the service knows: a new one is a package and a line here."""
 
 
-@cache
 def all_providers() -> tuple[Provider, ...]:
-    modules = (optional_import(f"{__name__}.{m}") for m in MODULES)
-    return tuple(m.PROVIDER for m in modules if m is not None)
+    return PROVIDERS
 
 
 def get(name: str) -> Provider | None:
     return next((p for p in all_providers() if p.name == name), None)
+
+
+def voice_lines() -> dict[str, VoiceLine]:
+    """The voice line of each provider that has one, for the workers."""
+    return {
+        p.name: VoiceLine(p.place_call, p.fetch_recording)
+        for p in PROVIDERS
+        if p.place_call is not None and p.fetch_recording is not None
+    }
 
 
 def build_senders(settings: Settings) -> dict[str, Sender]:

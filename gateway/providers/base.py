@@ -1,7 +1,7 @@
 """What a provider adapter offers the rest of the service.
 
-A new provider is one module that defines `PROVIDER = Provider(...)` and is named in the
-registry (`gateway/providers/__init__.py`)."""
+A new provider is one package whose `__init__` defines `PROVIDER = Provider(...)` naming every
+capability it has, and one line in the registry (`gateway/providers/__init__.py`)."""
 
 from __future__ import annotations
 
@@ -33,5 +33,9 @@ class Provider:
     """Extra commands under `pengaduan <name> …`."""
     metrics: Callable[[Services], Iterable[Any]] | None = None
     """Extra Prometheus metric families collected at scrape time."""
+    place_call: Callable[[Settings, str], str] | None = None
+    """Its voice line calls a number back (the missed-call callback); returns the call id."""
+    fetch_recording: Callable[[Settings, str], tuple[bytes, str]] | None = None
+    """Downloads a recording it holds: its bytes and content type."""
     settings: tuple[str, ...] = field(default=())
     """The environment settings it reads, for the README and `pengaduan` diagnostics."""

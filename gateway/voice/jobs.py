@@ -1,13 +1,11 @@
 """RQ jobs of the voice line: the missed-call callback and, when configured, a copy of the
-recording. Plain arguments, safe to run twice; the provider parts come from the provider's
-`voice` module (`place_call(settings, phone)`, `fetch_recording(settings, url)`)."""
+recording. Plain arguments, safe to run twice; the provider's part (`place_call`,
+`fetch_recording`) comes from its `Provider` record, handed in as `Runtime.voice`."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
-from types import ModuleType
 
 import requests
 from redis import Redis
@@ -15,9 +13,8 @@ from rq import Retry
 
 from casebridge.messaging import PermanentSendError
 from workers import queues
-from workers.runtime import current
+from workers.runtime import VoiceLine, current
 
-from ..providers import MODULES
 from . import callback, metrics
 
 log = logging.getLogger(__name__)
@@ -25,11 +22,12 @@ MAX_RECORDING_BYTES = 20 * 1024 * 1024
 EXTENSIONS = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/wav": ".wav", "audio/x-wav": ".wav"}
 
 
-def provider_voice(provider: str) -> ModuleType:
-    """The `voice` module of a known provider."""
-    if provider not in MODULES:
-        raise ValueError(f"unknown provider {provider!r}; known: {', '.join(MODULES)}")
-    return importlib.import_module(f"gateway.providers.{provider}.voice")
+def provider_voice(provider: str) -> VoiceLine:
+    """The voice line of a known provider (handed to the workers at start)."""
+    lines = current().voice
+    if provider not in lines:
+        raise ValueError(f"unknown provider {provider!r}; known: {', '.join(lines)}")
+    return lines[provider]
 
 
 def call_back(provider: str, phone: str) -> str | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.sms import hooks
-
 from .africastalking import FakeAfricasTalking
 from .twilio import FakeTwilio
 
@@ -79,6 +77,5 @@ def settings_overrides(provider_settings) -> dict:
 
 @pytest.fixture
 def sms_jobs(services, jobs):
-    """Queued jobs, run in this process, with the SMS sweeper installed as a worker has it."""
-    hooks.install(services)
+    """Queued jobs, run in this process, wired as a worker is (the SMS sweeper included)."""
     return jobs

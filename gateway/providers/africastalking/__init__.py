@@ -1,5 +1,12 @@
 """Africa's Talking: USSD, SMS and voice. Each part is its own module beside this one."""
 
-from ..assemble import assemble
+from ..base import Provider
+from . import sms, ussd, voice
 
-PROVIDER = assemble("africastalking", __name__, ("sms", "ussd", "voice"))
+PROVIDER = Provider(
+    name="africastalking",
+    blueprints=(sms.blueprint, ussd.blueprint, voice.blueprint),
+    make_sender=sms.make_sender,
+    place_call=voice.place_call,
+    fetch_recording=voice.fetch_recording,
+)

@@ -1,5 +1,12 @@
 """Twilio: SMS and voice. Each part is its own module beside this one."""
 
-from ..assemble import assemble
+from ..base import Provider
+from . import sms, voice
 
-PROVIDER = assemble("twilio", __name__, ("sms", "voice"))
+PROVIDER = Provider(
+    name="twilio",
+    blueprints=(sms.blueprint, voice.blueprint),
+    make_sender=sms.make_sender,
+    place_call=voice.place_call,
+    fetch_recording=voice.fetch_recording,
+)
