@@ -54,7 +54,7 @@ def queue_messages(db_url: str, redis_url: str, count: int, tag: str) -> None:
             message = outbox.queue(session, f"+62812{i:07d}", body, "bench", "africastalking")
             ids.append(message.id)
     for message_id in ids:
-        queues.enqueue_message(redis, message_id)
+        queues.enqueue(redis, queues.SEND_SMS, message_id)
     db.dispose()
     redis.close()
 

@@ -19,10 +19,5 @@ def submit_report(services: Services, key: str, report: Report) -> intake.Receip
     with services.db.session() as session:
         receipt = intake.record_intake(session, key, report, services.settings.secret_key)
     if receipt.created:
-        try:
-            queues.enqueue_intake(services.redis, receipt.intake_id)
-        except Exception as exc:
-            log.warning(
-                "intake %s saved but not enqueued (%s); the sweeper will", receipt.intake_id, exc
-            )
+        queues.enqueue(services.redis, queues.PROCESS_INTAKE, receipt.intake_id)
     return receipt

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from redis import Redis
 from sqlalchemy import select
 
 from casebridge import forwarding
@@ -16,22 +15,6 @@ from . import queues
 from .runtime import current
 
 log = logging.getLogger(__name__)
-JOB = "workers.forwarding.forward"
-
-
-def enqueue(redis: Redis, forward_id: int) -> None:
-    queues.queue(redis, queues.FORWARD).enqueue(
-        JOB, forward_id, result_ttl=600, failure_ttl=7 * 86400
-    )
-
-
-def enqueue_all(redis: Redis, forward_ids: list[int]) -> None:
-    """Enqueue what can be; the sweeper sends the rest a few seconds later."""
-    for forward_id in forward_ids:
-        try:
-            enqueue(redis, forward_id)
-        except Exception:
-            log.warning("could not enqueue forward %s; the sweeper will", forward_id)
 
 
 def forwarders(settings) -> dict[str, forwarding.Forwarder]:
@@ -43,11 +26,7 @@ def forward(forward_id: int) -> str:
     """One attempt at one forward; SMS forwards hand their messages to the outbox."""
     rt = current()
     outcome = forwarding.attempt(rt.db, rt.settings, forward_id, forwarders(rt.settings))
-    for message_id in outcome.message_ids:
-        try:
-            queues.enqueue_message(rt.redis, message_id)
-        except Exception:
-            log.warning("could not enqueue message %s; the sweeper will", message_id)
+    queues.enqueue_each(rt.redis, queues.SEND_SMS, outcome.message_ids)
     return outcome.status
 
 
@@ -60,7 +39,7 @@ def after_case(case_id: int, created: bool) -> None:
                 select(Forward.id).where(Forward.case_id == case_id, Forward.status == "pending")
             )
         )
-    enqueue_all(rt.redis, ids)
+    queues.enqueue_each(rt.redis, queues.FORWARD_CASE, ids)
 
 
 def sweep() -> int:
@@ -69,5 +48,5 @@ def sweep() -> int:
     rt = current()
     with rt.db.session() as session:
         ids = delivery.due(session)
-    enqueue_all(rt.redis, ids)
+    queues.enqueue_each(rt.redis, queues.FORWARD_CASE, ids)
     return len(ids)

@@ -14,15 +14,6 @@ from .runtime import current
 log = logging.getLogger(__name__)
 
 
-def _enqueue_messages(message_ids: list[int]) -> None:
-    rt = current()
-    for message_id in message_ids:
-        try:
-            queues.enqueue_message(rt.redis, message_id)
-        except Exception:  # the sweeper sends it later
-            log.warning("could not enqueue message %s; the sweeper will", message_id)
-
-
 def process_intake(intake_id: int) -> int | None:
     """Intake → case → routed → confirmation queued. Returns the case id."""
     rt = current()
@@ -33,7 +24,7 @@ def process_intake(intake_id: int) -> int | None:
     if outcome is None:
         log.warning("intake %s does not exist", intake_id)
         return None
-    _enqueue_messages(outcome.message_ids)
+    queues.enqueue_each(rt.redis, queues.SEND_SMS, outcome.message_ids)
     for follow_up in rt.after_case:  # forwarding: see gateway/cli/worker.py configure_runtime
         follow_up(outcome.case_id, outcome.created)
     return outcome.case_id
@@ -81,10 +72,8 @@ def tick() -> dict[str, int]:
     with rt.db.session() as session:
         stale_intakes = intake.stale(session)
         due_messages = outbox.due(session)
-    for intake_id in stale_intakes:
-        queues.enqueue_intake(rt.redis, intake_id)
-    for message_id in due_messages:
-        queues.enqueue_message(rt.redis, message_id)
+    queues.enqueue_each(rt.redis, queues.PROCESS_INTAKE, stale_intakes)
+    queues.enqueue_each(rt.redis, queues.SEND_SMS, due_messages)
     for periodic in rt.periodic:  # see gateway/cli/worker.py configure_runtime
         periodic()
     return {"intakes": len(stale_intakes), "messages": len(due_messages)}

@@ -46,7 +46,7 @@ class Ticker(threading.Thread):
         while not self.stopped.wait(self.interval):
             try:
                 if self.redis.set("pengaduan:tick-lock", "1", nx=True, px=int(self.interval * 900)):
-                    queues.enqueue_tick(self.redis)
+                    queues.enqueue(self.redis, queues.TICK)
             except Exception as exc:  # Redis away: try again next interval
                 log.warning("ticker could not enqueue the sweeper: %s", exc)
 

@@ -8,7 +8,6 @@ from casebridge import sla
 from casebridge.forwarding.schedule import take_pending
 
 from . import queues
-from .forwarding import enqueue_all
 from .runtime import current
 
 log = logging.getLogger(__name__)
@@ -22,12 +21,8 @@ def check_deadlines() -> dict[str, int]:
     with rt.db.session() as session:
         done = sla.check(session, rt.settings.sms_provider)
         forward_ids = take_pending(session)
-    enqueue_all(rt.redis, forward_ids)
-    for message_id in done.message_ids:
-        try:
-            queues.enqueue_message(rt.redis, message_id)
-        except Exception:
-            log.warning("could not enqueue message %s; the sweeper will", message_id)
+    queues.enqueue_each(rt.redis, queues.FORWARD_CASE, forward_ids)
+    queues.enqueue_each(rt.redis, queues.SEND_SMS, done.message_ids)
     return {"reminded": len(done.reminded), "escalated": len(done.escalated)}
 
 

@@ -15,7 +15,6 @@ from flask import current_app, g, jsonify, request
 from casebridge import apikeys
 from casebridge.forwarding.schedule import take_pending
 from workers import queues
-from workers.forwarding import enqueue_all
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +32,8 @@ def queue_message(message) -> None:
 
 
 def _enqueue(services, forward_ids: list[int], message_ids: list[int]) -> None:
-    enqueue_all(services.redis, forward_ids)
-    for message_id in message_ids:
-        try:
-            queues.enqueue_message(services.redis, message_id)
-        except Exception:
-            log.warning("could not enqueue message %s; the sweeper will", message_id)
+    queues.enqueue_each(services.redis, queues.FORWARD_CASE, forward_ids)
+    queues.enqueue_each(services.redis, queues.SEND_SMS, message_ids)
 
 
 def require_org(view: Callable[..., Any]) -> Callable[..., Any]:

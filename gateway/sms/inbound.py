@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from rq import Retry
 from sqlalchemy.exc import IntegrityError
 
 from casebridge import outbox, phones
@@ -27,7 +26,6 @@ from .webhook import WebhookError
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 5000
-JOB = "gateway.sms.jobs.handle_inbound"
 
 
 @dataclass(frozen=True)
@@ -41,31 +39,6 @@ class Received:
 
 def dedupe_key(provider: str, provider_message_id: str) -> str:
     return f"{provider}:{provider_message_id}"[:200]
-
-
-def enqueue_inbound(services: Services, message_id: int) -> bool:
-    """Hand an inbound row to the workers; False (the sweeper will) when Redis is away."""
-    try:
-        queues.queue(services.redis, queues.INTAKE).enqueue(
-            JOB,
-            message_id,
-            job_id=f"sms-in-{message_id}",
-            retry=Retry(max=3, interval=[5, 30, 120]),
-            result_ttl=600,
-            failure_ttl=7 * 86400,
-        )
-        return True
-    except Exception as exc:
-        log.warning("inbound SMS %s saved but not enqueued (%s); the sweeper will", message_id, exc)
-        return False
-
-
-def enqueue_outbound(services: Services, message_ids: list[int]) -> None:
-    for message_id in message_ids:
-        try:
-            queues.enqueue_message(services.redis, message_id)
-        except Exception as exc:
-            log.warning("SMS %s queued but not enqueued (%s); the sweeper will", message_id, exc)
 
 
 def receive(services: Services, event: InboundSms) -> Received:
@@ -105,8 +78,8 @@ def receive(services: Services, event: InboundSms) -> Received:
             row.status = "done"
         row_id = row.id
     if not immediate:
-        enqueue_inbound(services, row_id)
-    enqueue_outbound(services, acks)
+        queues.enqueue(services.redis, queues.HANDLE_SMS, row_id)
+    queues.enqueue_each(services.redis, queues.SEND_SMS, acks)
     return Received(row_id, immediate=immediate)
 
 

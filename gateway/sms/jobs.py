@@ -17,13 +17,12 @@ from sqlalchemy import or_, select, update
 from casebridge.forwarding.schedule import take_pending
 from casebridge.models import Message, utcnow
 from casebridge.reports import Report
-from workers import forwarding
+from workers import queues
 from workers.runtime import current
 
 from ..services import Services
 from ..submit import submit_report
 from . import handler
-from .inbound import enqueue_inbound, enqueue_outbound
 from .turn import Turn
 
 log = logging.getLogger(__name__)
@@ -143,8 +142,8 @@ def _handle_one(services: Services, message_id: int) -> None:
         _count_failure(services, message_id, exc)
         raise
     if turn is not None:
-        enqueue_outbound(services, turn.queued)
-    forwarding.enqueue_all(services.redis, forwards)
+        queues.enqueue_each(services.redis, queues.SEND_SMS, turn.queued)
+    queues.enqueue_each(services.redis, queues.FORWARD_CASE, forwards)
     if submitting:
         submit_report(services, key, Report.from_payload(payload))
         with services.db.session() as session:
@@ -190,5 +189,5 @@ def sweep() -> int:
         if ids:
             session.execute(update(Message).where(Message.id.in_(ids)).values(next_attempt_at=now))
     for message_id in ids:
-        enqueue_inbound(services, message_id)
+        queues.enqueue(services.redis, queues.HANDLE_SMS, message_id)
     return len(ids)

@@ -7,7 +7,6 @@ import contextlib
 import logging
 
 from redis import Redis
-from rq import Retry
 
 from workers import queues
 
@@ -16,7 +15,6 @@ from . import metrics
 
 log = logging.getLogger(__name__)
 THROTTLE_SECONDS = 3600
-JOB = "gateway.voice.jobs.call_back"
 
 
 def throttle_key(phone: str) -> str:
@@ -44,17 +42,7 @@ def request(services: Services, provider: str, phone: str) -> bool:
     if not redis.set(throttle_key(phone), provider, nx=True, ex=THROTTLE_SECONDS):
         metrics.count(redis, "callbacks", provider, "throttled")
         return False
-    try:
-        queues.queue(redis, queues.MESSAGES).enqueue(
-            JOB,
-            provider,
-            phone,
-            retry=Retry(max=2, interval=[15, 60]),
-            result_ttl=600,
-            failure_ttl=86400,
-        )
-    except Exception as exc:
-        log.warning("missed-call callback not queued (%s); answering the call instead", exc)
+    if not queues.enqueue(redis, queues.CALL_BACK, provider, phone):  # answer the call instead
         with contextlib.suppress(Exception):
             redis.delete(throttle_key(phone))
         return False

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import requests
 from redis import Redis
-from rq import Retry
 
 from casebridge.messaging import PermanentSendError
 from workers import queues
@@ -59,19 +58,7 @@ def recordings_dir() -> Path:
 
 def enqueue_store_recording(redis: Redis, provider: str, reference: str, url: str) -> None:
     """Queue a copy of the recording (STORE_RECORDINGS); the case keeps the provider's URL."""
-    try:
-        queues.queue(redis, queues.MESSAGES).enqueue(
-            "gateway.voice.jobs.store_recording",
-            provider,
-            reference,
-            url,
-            job_id=f"recording-{reference}",
-            retry=Retry(max=3, interval=[30, 120, 600]),
-            result_ttl=600,
-            failure_ttl=7 * 86400,
-        )
-    except Exception as exc:
-        log.warning("copy of the recording of %s not queued: %s", reference, exc)
+    queues.enqueue(redis, queues.STORE_RECORDING, provider, reference, url)
 
 
 def store_recording(provider: str, reference: str, url: str) -> str:

@@ -68,7 +68,7 @@ def test_job_running_twice_gives_one_case_and_one_confirmation(services, orgs, j
     from workers import queues
 
     job_functions.process_intake(receipt.intake_id)
-    queues.enqueue_intake(services.redis, receipt.intake_id)
+    queues.enqueue(services.redis, queues.PROCESS_INTAKE, receipt.intake_id)
     jobs.run()
     assert count(services, Case) == 1
     with services.db.session() as s:  # one confirmation, one SMS to the caseworker

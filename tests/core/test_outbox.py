@@ -55,8 +55,8 @@ def test_sent_once_even_when_enqueued_twice(services, orgs, jobs):
     mid = queue_one(services, case_id)
     from workers import queues
 
-    queues.enqueue_message(services.redis, mid)
-    queues.enqueue_message(services.redis, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
     jobs.run()
     assert len(sender.sent) == 1
     m = message(services, mid)
@@ -69,7 +69,7 @@ def test_transient_error_retries_with_backoff_then_sends(services, orgs, jobs):
     mid = queue_one(services, new_case(services, jobs))
     from workers import queues
 
-    queues.enqueue_message(services.redis, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
     jobs.run()
     m = message(services, mid)
     assert m.status == "retrying" and "HTTP 500" in m.error
@@ -89,7 +89,7 @@ def test_permanent_error_fails_at_once_and_lands_on_timeline(services, orgs, job
     mid = queue_one(services, case_id)
     from workers import queues
 
-    queues.enqueue_message(services.redis, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
     jobs.run()
     assert message(services, mid).status == "failed"
     with services.db.session() as s:
@@ -105,7 +105,7 @@ def test_opted_out_error_marks_the_reporter(services, orgs, jobs):
     mid = queue_one(services, case_id)
     from workers import queues
 
-    queues.enqueue_message(services.redis, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
     jobs.run()
     with services.db.session() as s:
         assert s.get(Case, case_id).reporter.opted_out
@@ -121,7 +121,7 @@ def test_stop_cancels_queued_messages_and_blocks_new_ones(services, orgs, jobs):
         assert reporters.opt_out(s, "+6281234567891", channel="sms") == 1
     from workers import queues
 
-    queues.enqueue_message(services.redis, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
     jobs.run()
     assert sender.sent == []
     assert message(services, mid).status == "cancelled"
@@ -136,7 +136,7 @@ def test_unconfigured_provider_fails_visibly(services, orgs, jobs):
     mid = queue_one(services, case_id, provider="nowhere")
     from workers import queues
 
-    queues.enqueue_message(services.redis, mid)
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
     jobs.run()
     m = message(services, mid)
     assert m.status == "failed" and "no sender" in m.error
