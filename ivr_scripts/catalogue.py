@@ -1,8 +1,10 @@
 """Spoken texts per language, read from `ivr_scripts/prompts/<lang>.yaml`.
 
-A prompt is a text, or a mapping with `text` and/or `audio` (a file in `ivr_scripts/audio/`
+A prompt is a text, or a mapping with `text` and/or `audio` (files in `ivr_scripts/audio/`
 with the same words, for providers that have no voice for the language). Texts may hold
 `{placeholders}` filled by the engine; a prompt whose placeholder has no value is skipped.
+A prompt with placeholders names one recording per part of its text between them (its
+`parts`); the values bring their own recordings (`Spoken`, see `recordings.py`).
 """
 
 from __future__ import annotations
@@ -23,9 +25,20 @@ LABEL_SOURCES = ("categories", "countries")
 
 
 @dataclass(frozen=True)
+class Spoken:
+    """A placeholder's value: its text, and the recordings that say it (empty: none)."""
+
+    text: str
+    audio: tuple[str, ...] = ()
+
+
+Value = str | Spoken | None
+
+
+@dataclass(frozen=True)
 class Prompt:
     text: str | None = None
-    audio: str | None = None
+    audio: tuple[str, ...] = ()
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -33,6 +46,47 @@ class Prompt:
         if not self.text:
             return frozenset()
         return frozenset(f for _, f, _, _ in string.Formatter().parse(self.text) if f)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The words a recording of `audio` holds, one per file: the whole text, or with
+        placeholders the words between them (mere punctuation needs no recording)."""
+        if not self.text:
+            return ()
+        if not self.placeholders:
+            return (self.text,)
+        pieces = (lit.strip().lstrip(",.:;!? ") for lit, _, _, _ in _parse(self.text))
+        return tuple(piece for piece in pieces if _has_words(piece))
+
+    def recordings(self, values: dict[str, Value]) -> tuple[str, ...]:
+        """The files that say this prompt with `values`, in order; empty when a part or a
+        value has no recording."""
+        if len(self.audio) != len(self.parts):
+            return ()
+        if not self.placeholders:
+            return self.audio
+        files, parts = [], iter(self.audio)
+        for literal, name, _, _ in _parse(self.text or ""):
+            if _has_words(literal):
+                files.append(next(parts))
+            if name:
+                value = values.get(name)
+                if not (isinstance(value, Spoken) and value.audio):
+                    return ()
+                files.extend(value.audio)
+        return tuple(files)
+
+
+def _parse(text: str) -> list[tuple]:
+    return list(string.Formatter().parse(text))
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _text(value: Value) -> str | None:
+    return value.text if isinstance(value, Spoken) else value
 
 
 @dataclass(frozen=True)
@@ -52,7 +106,7 @@ class Catalogue:
             return self.languages[0]
         return self.languages[(self.languages.index(lang) + 1) % len(self.languages)]
 
-    def speech(self, key: str, lang: str, values: dict[str, str | None]) -> Say | Play | None:
+    def speech(self, key: str, lang: str, values: dict[str, Value]) -> Say | Play | None:
         """The speech item for a prompt, or None when a placeholder has no value."""
         prompt = self.get(key, lang)
         if prompt is None:  # `check()` reports it; meanwhile say it in the default language
@@ -61,11 +115,12 @@ class Catalogue:
         if prompt is None:
             raise KeyError(f"no prompt {key!r} in {lang!r}")
         if prompt.text is None:
-            return Play(prompt.audio) if prompt.audio else None
-        if any(values.get(name) is None for name in prompt.placeholders):
+            return Play(prompt.audio[0]) if prompt.audio else None
+        texts = {name: _text(value) for name, value in values.items()}
+        if any(texts.get(name) is None for name in prompt.placeholders):
             return None
-        text = prompt.text.format_map({k: v for k, v in values.items() if v is not None})
-        return Say(text, lang, None if prompt.placeholders else prompt.audio)
+        text = prompt.text.format_map({k: v for k, v in texts.items() if v is not None})
+        return Say(text, lang, prompt.recordings(values))
 
     def label(self, source: str, code: str, lang: str) -> str | None:
         return self.labels.get(lang, {}).get(source, {}).get(code)
@@ -99,13 +154,24 @@ def _prompt(raw: object, where: str, problems: list[str]) -> Prompt | None:
         if text is not None and not isinstance(text, str):
             problems.append(f"{where}: text must be text")
             text = None
-        if audio is not None and not isinstance(audio, str):
-            problems.append(f"{where}: audio must be a file name")
-            audio = None
-        if text or audio:
-            return _checked(Prompt(text=text, audio=audio), where, problems)
+        files = _files(audio, where, problems)
+        if text is None and len(files) > 1:
+            problems.append(f"{where}: a prompt without text plays one recording")
+        if text or files:
+            return _checked(Prompt(text=text, audio=files), where, problems)
     problems.append(f"{where}: needs a text (or a mapping with text and/or audio)")
     return None
+
+
+def _files(audio: object, where: str, problems: list[str]) -> tuple[str, ...]:
+    """`audio:` as a tuple of file names (one name, or a list of them)."""
+    if audio is None:
+        return ()
+    names = [audio] if isinstance(audio, str) else audio
+    if not (isinstance(names, list) and all(isinstance(n, str) and n for n in names)):
+        problems.append(f"{where}: audio must be a file name or a list of file names")
+        return ()
+    return tuple(names)
 
 
 def load(prompts_dir: Path | str | None = None) -> tuple[Catalogue, list[str]]:

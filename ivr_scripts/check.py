@@ -1,5 +1,7 @@
 """`pengaduan menus check` for the voice line: every problem in the scripts and prompts,
-as sentences a member of staff can act on. An empty list means all is well."""
+as sentences a member of staff can act on, including every Indonesian prompt that Africa's
+Talking would read with its English voice for want of a recording. An empty list means all
+is well."""
 
 from __future__ import annotations
 
@@ -9,14 +11,16 @@ from pathlib import Path
 from casebridge import status, taxonomy, texts
 
 from . import catalogue as catalogue_mod
-from . import lists
+from . import lists, recordings
 from . import script as script_mod
 from .catalogue import Catalogue
 from .engine import ENGINE_PROMPTS
+from .render_at import SPOKEN_LANGUAGES
 from .script import MENU_KEYS, Node, PromptRef, Script, Target
 
 ALLOWED_KEYS = (*MENU_KEYS, "*")
 PLACEHOLDERS = frozenset({"reference", "pin", "status", "organisation", "label", "key"})
+UNRECORDABLE = frozenset({"organisation"})  # names from the directory: left out on AT
 ANSWER_VALUES = {
     "category": lambda v: v in taxonomy.CATEGORIES,
     "country": lambda v: v is None or taxonomy.is_country(str(v)),
@@ -35,7 +39,9 @@ def check(
     scr, problems = script_mod.load(scripts_dir)
     catalogue, prompt_problems = catalogue_mod.load(prompts_dir)
     problems += prompt_problems
-    problems += _check_prompts(catalogue, Path(audio_dir) if audio_dir else catalogue_mod.AUDIO_DIR)
+    audio = Path(audio_dir) if audio_dir else catalogue_mod.AUDIO_DIR
+    problems += _check_prompts(catalogue, audio)
+    problems += _check_played(scr, catalogue, audio)
     problems += _check_nodes(scr, catalogue)
     problems += _check_reachable(scr)
     problems += _check_status_words(catalogue)
@@ -75,17 +81,48 @@ def _check_prompts(catalogue: Catalogue, audio_dir: Path) -> list[str]:
                     f"({', '.join(sorted(names)) or 'none'} vs "
                     f"{', '.join(sorted(reference.placeholders)) or 'none'})"
                 )
-            if prompt.audio:
-                if names:
-                    problems.append(
-                        f"{where}: has {{placeholders}}, so it cannot have an audio file"
-                    )
-                if not (audio_dir / prompt.audio).is_file():
-                    problems.append(f"{where}: audio file {prompt.audio!r} is not in {audio_dir}")
+            parts = prompt.parts
+            if prompt.audio and prompt.text and len(prompt.audio) != len(parts):
+                problems.append(
+                    f"{where}: needs {len(parts)} recording(s), one for each part between "
+                    f"{{placeholders}} ({' | '.join(parts)}), not {len(prompt.audio)}"
+                )
+            for name in prompt.audio:
+                if not (audio_dir / name).is_file():
+                    problems.append(f"{where}: audio file {name!r} is not in {audio_dir}")
         for source, table in catalogue.labels.get(lang, {}).items():
             known = taxonomy.CATEGORIES if source == "categories" else taxonomy.DESTINATIONS
             for code in sorted(set(table) - set(known)):
                 problems.append(f"{lang}.yaml: labels.{source}: {code!r} is not in the list")
+    return problems
+
+
+def _check_played(scr: Script, catalogue: Catalogue, audio_dir: Path) -> list[str]:
+    """What Africa's Talking would read with its English voice in a language it cannot speak:
+    prompts without recordings, values (digits, list labels, status words) without theirs, and
+    prompts of another language heard in such a call (the offer of English)."""
+    problems = []
+    english = "so Africa's Talking would read it with its English voice"
+    for lang in (lang for lang in catalogue.languages if lang not in SPOKEN_LANGUAGES):
+        prompt_files = set()
+        for key, prompt in catalogue.prompts.get(lang, {}).items():
+            prompt_files.update(prompt.audio)
+            if not prompt.audio and prompt.text and not prompt.placeholders & UNRECORDABLE:
+                problems.append(f"{lang}.yaml: prompt {key!r} has no recording (audio:), {english}")
+        for name, words in recordings.needed(catalogue, lang).items():
+            if name not in prompt_files and not (audio_dir / name).is_file():
+                problems.append(
+                    f"{lang}: {words!r} has no recording {name!r} in {audio_dir}, {english}"
+                )
+        other = catalogue.next_language(lang)
+        for node in scr.nodes.values():
+            for ref in node.say:
+                prompt = catalogue.get(ref.key, other) if ref.lang == "next" else None
+                if prompt is not None and prompt.text and not prompt.audio:
+                    problems.append(
+                        f"{node.file}: node {node.name!r}: prompt {ref.key!r} of {other}.yaml is "
+                        f"heard in {lang} calls and has no recording (audio:), {english}"
+                    )
     return problems
 
 

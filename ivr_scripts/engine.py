@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from casebridge import refs, texts
 
-from . import catalogue, lists, script
-from .catalogue import Catalogue, spell_digits
+from . import catalogue, lists, recordings, script
+from .catalogue import Catalogue, Spoken, Value, spell_digits
 from .context import SubmitError, VoiceContext
 from .script import BACK_KEY, MORE_KEY, REPEAT_KEY, Node, PromptRef, Script
 from .step import Gather, Hangup, Record, Say, Step, VoiceInput
@@ -245,10 +245,20 @@ class _Call:
         return Step(self.lang, tuple(speech), self.action(node))
 
     def list_page(self, node: Node, page: int) -> list:
-        items = lists.options(node.source or "", self.lang, self.catalogue, node.other)
+        source, lang = node.source or "", self.lang
+        items = lists.options(source, lang, self.catalogue, node.other)
         speech = [
-            self.catalogue.speech("list_item", self.lang, {"label": label, "key": str(i)})
-            for i, (_, label) in enumerate(lists.page(items, page, node.page_size), start=1)
+            self.catalogue.speech(
+                "list_item",
+                lang,
+                {
+                    "label": recordings.option(
+                        source, code, label, lang, self.catalogue, node.other
+                    ),
+                    "key": recordings.digits(str(i), lang),
+                },
+            )
+            for i, (code, label) in enumerate(lists.page(items, page, node.page_size), start=1)
         ]
         if lists.page_count(len(items), node.page_size) > 1:
             last = page == lists.page_count(len(items), node.page_size) - 1
@@ -272,22 +282,30 @@ class _Call:
                 items.append(item)
         return tuple(items)
 
-    def values(self) -> dict[str, str | None]:
-        """Placeholder values: the reference and PIN spelt digit by digit, the status word."""
+    def values(self) -> dict[str, Value]:
+        """Placeholder values: the reference and PIN spelt digit by digit, the status word,
+        each with its recordings (an organisation's name has none)."""
         sub = self.state.get("submission") or {}
         case = self.state.get("case") or {}
         reference = sub.get("reference") or case.get("reference")
+        pin = sub.get("pin")
         return {
-            "reference": spell_digits(reference) if reference else None,
-            "pin": spell_digits(sub["pin"]) if sub.get("pin") else None,
+            "reference": self.digits(reference) if reference else None,
+            "pin": self.digits(pin) if pin else None,
             "status": self.status_word(case["status"]) if case.get("status") else None,
             "organisation": case.get("organisation") or sub.get("organisation"),
         }
 
-    def status_word(self, status: str) -> str:
+    def digits(self, value: str) -> Spoken:
+        return recordings.digits(value, self.lang, spell_digits(value))
+
+    def status_word(self, status: str) -> Spoken:
         """The neutral status word shared with the SMS texts (`casebridge/texts`)."""
         try:
-            return texts.status_word(status, self.lang)
+            word = texts.status_word(status, self.lang)
         except KeyError:
             unknown = self.catalogue.speech("status_unknown", self.lang, {})
-            return unknown.text if isinstance(unknown, Say) else status
+            if isinstance(unknown, Say):
+                return Spoken(unknown.text, unknown.audio)
+            return Spoken(status)
+        return Spoken(word, (recordings.status_file(status, self.lang),))

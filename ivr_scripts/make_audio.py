@@ -2,10 +2,11 @@
 
     python -m ivr_scripts.make_audio [--lang id] [--force]
 
-Writes every `audio:` file that a prompt names into `ivr_scripts/audio/`, as 8 kHz mono
-mu-law WAV (G.711: what a phone call carries anyway, at 8 kB a second). Synthetic speech is
-a placeholder: replace the files with human recordings of the same words (see
-ivr_scripts/audio/README.md).
+Writes every recording a language needs (`recordings.needed`: the `audio:` files prompts
+name, and for a language Africa's Talking cannot speak the digits, list labels and status
+words) into `ivr_scripts/audio/`, as 8 kHz mono mu-law WAV (G.711: what a phone call carries
+anyway, at 8 kB a second). Synthetic speech is a placeholder: replace the files with human
+recordings of the same words (see ivr_scripts/audio/README.md).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .catalogue import AUDIO_DIR, DEFAULT_LANGUAGE, load
+from .catalogue import AUDIO_DIR, load
+from .recordings import needed
+from .render_at import SPOKEN_LANGUAGES
 
 ESPEAK_VOICES = {"id": "id", "en": "en-us"}
 WORDS_PER_MINUTE = 140
@@ -37,20 +40,20 @@ def synthesise(text: str, lang: str, target: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", default=DEFAULT_LANGUAGE)
+    parser.add_argument("--lang", help="only this language (default: all)")
     parser.add_argument("--force", action="store_true", help="also remake existing files")
     args = parser.parse_args(argv)
     if not (shutil.which("espeak-ng") and shutil.which("sox")):
         parser.error("needs espeak-ng and sox (apt-get install espeak-ng sox)")
     catalogue, _ = load()
-    for key, prompt in sorted(catalogue.prompts.get(args.lang, {}).items()):
-        if not (prompt.audio and prompt.text):
-            continue
-        target = AUDIO_DIR / prompt.audio
-        if target.exists() and not args.force:
-            continue
-        synthesise(prompt.text, args.lang, target)
-        print(f"{key}: {target.name}")
+    for lang in [args.lang] if args.lang else catalogue.languages:
+        files = needed(catalogue, lang, values=lang not in SPOKEN_LANGUAGES)
+        for name, words in sorted(files.items()):
+            target = AUDIO_DIR / name
+            if target.exists() and not args.force:
+                continue
+            synthesise(words, lang, target)
+            print(f"{target.name}: {words}")
     return 0
 
 

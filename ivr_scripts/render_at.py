@@ -1,10 +1,13 @@
 """A step as Africa's Talking voice XML (protocols.md A3.2), built with lxml.
 
-AT's `<Say>` reads English only, so a prompt in another language is played from its recording
-when it names one (`audio:`), and read by the English voice otherwise. `<GetDigits>` and
-`<Record>` take one nested prompt: adjacent `<Say>` texts are joined into that one prompt (so
-the caller can press a key while the whole menu is read); earlier recordings come before it.
-AT has no hang-up verb: the call ends when the actions run out.
+AT's `<Say>` reads English only. A prompt with recordings is played from them, one `<Play>`
+per file (a reference is a recording per digit); English without recordings is said. Text in
+another language without recordings (an organisation's name, which no recording holds) is
+left out, never read by the English voice: `pengaduan menus check` makes sure nothing else
+lacks one. `<GetDigits>` and `<Record>` take one nested prompt: adjacent `<Say>` texts are
+joined into that one prompt (so the caller can press a key while the whole menu is read);
+earlier recordings come before it. AT has no hang-up verb: the call ends when the actions run
+out.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ def _prompts(step: Step, audio_base_url: str) -> list[etree._Element]:
     """One element per speech item, adjacent `<Say>`s merged."""
     elements: list[etree._Element] = []
     for item in step.speech:
-        audio = item.audio_file if isinstance(item, Play) else None
-        if isinstance(item, Say) and item.lang not in SPOKEN_LANGUAGES:
-            audio = item.audio
-        if audio:
-            elements.append(etree.Element("Play", url=audio_url(audio_base_url, audio)))
+        files = (item.audio_file,) if isinstance(item, Play) else item.audio
+        if files:
+            elements.extend(etree.Element("Play", url=audio_url(audio_base_url, f)) for f in files)
+        elif isinstance(item, Say) and item.lang not in SPOKEN_LANGUAGES:
+            continue
         elif elements and elements[-1].tag == "Say":
             elements[-1].text = f"{elements[-1].text} {item.text}"
         else:

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Say:
-    """Text spoken in `lang`. `audio` names a recording of the same words in
-    `ivr_scripts/audio/`, played instead where the provider has no voice for `lang`."""
+    """Text spoken in `lang`. `audio` names recordings of `ivr_scripts/audio/` that, played
+    one after the other, hold the same words (the reference as one file per digit); a
+    provider with no voice for `lang` plays them instead. Empty when there are none."""
 
     text: str
     lang: str
-    audio: str | None = None
+    audio: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

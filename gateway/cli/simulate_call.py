@@ -20,6 +20,7 @@ from lxml import etree
 from twilio.request_validator import RequestValidator
 
 from casebridge.settings import Settings, SettingsError
+from ivr_scripts import recordings
 from ivr_scripts.catalogue import shipped
 
 PROVIDERS = ("twilio", "africastalking")
@@ -32,9 +33,7 @@ TIMEOUT = 20
 @cache
 def _recorded_prompts() -> dict[str, str]:
     """Recording file -> its words, to print what a `<Play>` says."""
-    return {
-        p.audio: p.text or "" for t in shipped().prompts.values() for p in t.values() if p.audio
-    }
+    return recordings.words(shipped())
 
 
 class SimulatedCall:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from twilio.request_validator import RequestValidator
 
+from ivr_scripts import recordings
 from ivr_scripts.catalogue import shipped
 
 BASE_URL = "http://127.0.0.1:5000"
@@ -35,10 +36,7 @@ _ids = itertools.count(1)
 @cache
 def audio_texts() -> dict[str, str]:
     """Recording file -> the words it holds, so AT's `<Play>` can be read as text."""
-    cat = shipped()
-    return {
-        p.audio: p.text or "" for table in cat.prompts.values() for p in table.values() if p.audio
-    }
+    return recordings.words(shipped())
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr_scripts.catalogue import Catalogue, Prompt, spell_digits
+from ivr_scripts.catalogue import Catalogue, Prompt, Spoken, spell_digits
 from ivr_scripts.step import Play, Say
 from ivr_scripts.urls import audio_url, is_no_input, mark_no_input
 
@@ -12,9 +12,11 @@ CATALOGUE = Catalogue(
     languages=("id", "en"),
     prompts={
         "id": {
-            "hello": Prompt("Halo.", "hello_id.wav"),
-            "ref": Prompt("Nomor: {reference}.", None),
-            "jingle": Prompt(None, "jingle.wav"),
+            "hello": Prompt("Halo.", ("hello_id.wav",)),
+            "ref": Prompt("Nomor: {reference}.", ("nomor_id.wav",)),
+            "pin": Prompt("PIN: {pin}. Simpan.", ("pin_id.wav", "simpan_id.wav")),
+            "org": Prompt("Lembaga: {organisation}.", ("lembaga_id.wav",)),
+            "jingle": Prompt(None, ("jingle.wav",)),
         },
         "en": {"ref": Prompt("Number: {reference}.")},
     },
@@ -39,7 +41,20 @@ def test_a_prompt_whose_value_is_missing_is_skipped():
 
 
 def test_a_prompt_missing_in_a_language_is_said_in_the_default_one():
-    assert CATALOGUE.speech("hello", "en", {}) == Say("Halo.", "id", "hello_id.wav")
+    assert CATALOGUE.speech("hello", "en", {}) == Say("Halo.", "id", ("hello_id.wav",))
+
+
+def test_a_prompt_with_values_is_recorded_part_by_part_and_value_by_value():
+    pin = Spoken("1 2", ("d1.wav", "d2.wav"))
+    assert CATALOGUE.speech("pin", "id", {"pin": pin}) == Say(
+        "PIN: 1 2. Simpan.", "id", ("pin_id.wav", "d1.wav", "d2.wav", "simpan_id.wav")
+    )
+    assert CATALOGUE.get("pin", "id").parts == ("PIN:", "Simpan.")
+
+
+def test_a_value_without_recordings_leaves_the_prompt_without_any():
+    say = CATALOGUE.speech("org", "id", {"organisation": "SBMI"})
+    assert say == Say("Lembaga: SBMI.", "id", ())
 
 
 def test_a_recording_only_prompt_is_played():

@@ -133,16 +133,51 @@ def test_placeholders_must_be_known_and_the_same_in_every_language(copy):
     assert any("en.yaml: prompt 'reference_again': placeholders differ" in p for p in problems)
 
 
-def test_a_prompt_with_a_placeholder_cannot_have_a_recording(copy):
+def test_a_prompt_with_placeholders_has_one_recording_per_part(copy):
     edit(
         copy / "prompts" / "id.yaml",
-        '  reference_again: "Sekali lagi: {reference}."',
-        '  reference_again: {text: "Sekali lagi: {reference}.", audio: goodbye_id.wav}',
+        "    audio: [pin_is_id.wav, pin_keep_id.wav]",
+        "    audio: [pin_is_id.wav]",
     )
     assert (
-        "id.yaml: prompt 'reference_again': has {placeholders}, so it cannot have an audio file"
-        in run(copy)
-    )
+        "id.yaml: prompt 'pin_is': needs 2 recording(s), one for each part between "
+        "{placeholders} (PIN Anda: | Simpan nomor dan PIN ini.), not 1"
+    ) in run(copy)
+
+
+ENGLISH = "so Africa's Talking would read it with its English voice"
+
+
+def test_an_indonesian_prompt_without_a_recording_is_named(copy):
+    edit(copy / "prompts" / "id.yaml", "    audio: [tekan_id.wav]\n", "")
+    assert f"id.yaml: prompt 'list_item' has no recording (audio:), {ENGLISH}" in run(copy)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("digit_7_id.wav", "7"),
+        ("category_unpaid_wages_id.wav", "Gaji tidak dibayar"),
+        ("category_deportation_id.wav", "Dideportasi atau dipulangkan paksa"),
+        ("country_sa_id.wav", "Arab Saudi"),
+        ("status_in_progress_id.wav", "sedang ditangani"),
+    ],
+)
+def test_a_value_without_a_recording_is_named(copy, name, words):
+    (copy / "audio" / name).unlink()
+    assert f"id: {words!r} has no recording {name!r} in {copy / 'audio'}, {ENGLISH}" in run(copy)
+
+
+def test_the_offer_of_english_in_an_indonesian_call_needs_a_recording(copy):
+    edit(copy / "prompts" / "en.yaml", "    audio: language_offer_en.wav\n", "")
+    assert (
+        "main.yaml: node 'main': prompt 'language_offer' of en.yaml is heard in id calls "
+        f"and has no recording (audio:), {ENGLISH}"
+    ) in run(copy)
+
+
+def test_a_sentence_with_an_organisation_name_needs_none(copy):
+    assert not any("status_organisation" in p or "report_organisation" in p for p in run(copy))
 
 
 def test_broken_yaml_is_reported_not_raised(copy):

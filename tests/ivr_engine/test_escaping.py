@@ -15,24 +15,32 @@ EVIL = "LBH <b>\"Jakarta\"</b> & 'Co' ]]> <Hangup/>"
 REF = make_ref("1357913")
 
 
-@pytest.fixture
-def status_step():
+def status_step(lang: str):
     ctx = FakeContext(cases={REF: Case(CaseStatus(REF, "accepted", EVIL), CALLER, "1111")})
-    call = Call(ctx)
+    call = Call(ctx, lang=lang)
     call.press("2", REF)
     return call.step
 
 
+# AT reads only English; Twilio Indonesian too.
 @pytest.mark.parametrize(
-    "render",
+    ("render", "lang"),
     [
-        lambda s: to_twiml(s, "https://gw.example.org/t?a=1&b=<2>", "https://gw.example.org/a"),
-        lambda s: to_at_xml(s, "https://gw.example.org/at?a=1&b=<2>", "https://gw.example.org/a"),
+        (
+            lambda s: to_twiml(s, "https://gw.example.org/t?a=1&b=<2>", "https://gw.example.org/a"),
+            "id",
+        ),
+        (
+            lambda s: to_at_xml(
+                s, "https://gw.example.org/at?a=1&b=<2>", "https://gw.example.org/a"
+            ),
+            "en",
+        ),
     ],
     ids=["twilio", "africastalking"],
 )
-def test_an_organisation_name_and_urls_with_markup_are_escaped(status_step, render):
-    xml = render(status_step)
+def test_an_organisation_name_and_urls_with_markup_are_escaped(render, lang):
+    xml = render(status_step(lang))
     root = etree.fromstring(xml.encode("utf-8"))
     spoken = " ".join(el.text for el in root.iter("Say"))
     assert EVIL in spoken

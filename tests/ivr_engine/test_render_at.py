@@ -21,11 +21,11 @@ def parse(xml: str) -> etree._Element:
 
 def test_get_digits_holds_one_prompt_and_a_redirect_follows():
     step = Step(
-        "id",
+        "en",
         (
-            Say("Selamat datang.", "id", "welcome_id.wav"),
+            Say("Selamat datang.", "id", ("welcome_id.wav",)),
             Say("For English, press 7.", "en"),
-            Say("Untuk mendengar lagi, tekan 9.", "id"),
+            Say("To hear this again, press 9.", "en"),
         ),
         Gather(1, 8, "#"),
     )
@@ -34,7 +34,7 @@ def test_get_digits_holds_one_prompt_and_a_redirect_follows():
         f'<Play url="{AUDIO}/welcome_id.wav"/>'
         f'<GetDigits numDigits="1" timeout="8" finishOnKey="#" '
         'callbackUrl="https://gw.example.org/voice/africastalking/step?token=s3cr3t">'
-        '<Say voice="woman">For English, press 7. Untuk mendengar lagi, tekan 9.</Say>'
+        '<Say voice="woman">For English, press 7. To hear this again, press 9.</Say>'
         "</GetDigits>"
         "<Redirect>https://gw.example.org/voice/africastalking/step?token=s3cr3t&amp;timeout=1"
         "</Redirect></Response>"
@@ -44,7 +44,7 @@ def test_get_digits_holds_one_prompt_and_a_redirect_follows():
 def test_record_holds_one_prompt():
     step = Step(
         "id",
-        (Play("beep_intro.wav"), Say("Ceritakan setelah bunyi bip.", "id", "record_id.wav")),
+        (Play("beep_intro.wav"), Say("Ceritakan setelah bunyi bip.", "id", ("record_id.wav",))),
         Record(120, "#", 6),
     )
     assert to_at_xml(step, CALLBACK, AUDIO) == (
@@ -53,6 +53,27 @@ def test_record_holds_one_prompt():
         '<Record finishOnKey="#" maxLength="120" trimSilence="true" playBeep="true" '
         'callbackUrl="https://gw.example.org/voice/africastalking/step?token=s3cr3t">'
         f'<Play url="{AUDIO}/record_id.wav"/></Record></Response>'
+    )
+
+
+def test_a_prompt_with_several_recordings_is_played_file_by_file():
+    digits = tuple(f"digit_{d}_id.wav" for d in "4821")
+    step = Step("id", (Say("PIN Anda: 4 8 2 1.", "id", ("pin_is_id.wav", *digits)),), Hangup())
+    assert to_at_xml(step, CALLBACK, AUDIO) == (
+        f"{DECLARATION}<Response>"
+        + "".join(f'<Play url="{AUDIO}/{name}"/>' for name in ("pin_is_id.wav", *digits))
+        + "</Response>"
+    )
+
+
+def test_indonesian_without_a_recording_is_left_out_not_read_in_english():
+    step = Step(
+        "id",
+        (Say("Laporan Anda.", "id", ("report_id.wav",)), Say("Lembaga: SBMI.", "id")),
+        Hangup(),
+    )
+    assert to_at_xml(step, CALLBACK, AUDIO) == (
+        f'{DECLARATION}<Response><Play url="{AUDIO}/report_id.wav"/></Response>'
     )
 
 
@@ -99,13 +120,33 @@ def test_engine_steps_render_to_valid_at_xml(keys):
         assert play.get("url").startswith(AUDIO + "/")
 
 
-def test_indonesian_prompts_with_a_recording_are_played():
+def test_an_indonesian_call_is_played_even_the_offer_of_english():
     root = parse(to_at_xml(Call().step, CALLBACK, AUDIO))
-    assert [(el.tag, el.get("url") or el.text) for el in root][:3] == [
+    assert [(el.tag, el.get("url")) for el in root.iter("Say", "Play")] == [
         ("Play", f"{AUDIO}/welcome_id.wav"),
         ("Play", f"{AUDIO}/main_menu_id.wav"),
-        ("Say", "For English, press 7."),
+        ("Play", f"{AUDIO}/language_offer_en.wav"),
+        ("Play", f"{AUDIO}/nav_root_id.wav"),
     ]
+
+
+def test_an_indonesian_list_plays_each_label_then_press_and_the_key():
+    call = Call()
+    call.press("1")
+    played = [
+        el.get("url").rsplit("/", 1)[-1]
+        for el in parse(to_at_xml(call.step, CALLBACK, AUDIO)).iter("Play")
+    ]
+    assert played[:7] == [
+        "ask_category_id.wav",
+        "category_repatriation_id.wav",
+        "tekan_id.wav",
+        "digit_1_id.wav",
+        "category_unpaid_wages_id.wav",
+        "tekan_id.wav",
+        "digit_2_id.wav",
+    ]
+    assert played[-2:] == ["list_more_id.wav", "nav_id.wav"]
 
 
 def test_english_is_said_and_the_indonesian_offer_played():

@@ -24,7 +24,10 @@ def parse(xml: str) -> etree._Element:
 def test_a_menu_is_a_gather_around_its_prompts():
     step = Step(
         "id",
-        (Say("Untuk melapor, tekan 1.", "id", "menu_id.wav"), Say("For English, press 7.", "en")),
+        (
+            Say("Untuk melapor, tekan 1.", "id", ("menu_id.wav",)),
+            Say("For English, press 7.", "en"),
+        ),
         Gather(1, 8, "#"),
     )
     assert to_twiml(step, ACTION, AUDIO) == (

@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 
 from ivr_scripts.catalogue import AUDIO_DIR, shipped
+from ivr_scripts.recordings import needed
+from ivr_scripts.render_at import SPOKEN_LANGUAGES
 
 
-def test_every_recording_a_prompt_names_is_served(client):
-    names = {p.audio for table in shipped().prompts.values() for p in table.values() if p.audio}
-    assert names
+def test_every_recording_a_call_plays_is_served(client):
+    cat = shipped()
+    names = {
+        name
+        for lang in cat.languages
+        for name in needed(cat, lang, values=lang not in SPOKEN_LANGUAGES)
+    }
+    assert {"welcome_id.wav", "digit_0_id.wav", "country_my_id.wav"} <= names
     for name in sorted(names):
         res = client.get(f"/voice/audio/{name}")
         assert res.status_code == 200, name

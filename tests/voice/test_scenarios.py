@@ -3,8 +3,9 @@
 A scenario is a call written as data: the provider, settings, a case that exists before,
 then steps (`dial`, `press`, `silence`, `record`, `repeat`, `hang_up`, `jobs`, `callback`,
 `new_call`), each with what the reply must hold, and `then:` what the database must hold.
-Strings may use `{ref}` (the case reference read digit by digit), `{ref_digits}`,
-`{ref_typo}` (one digit wrong), `{pin}` and `{caller}`.
+Strings may use `{ref}` (the case reference read digit by digit), `{ref_each}` (its digits
+as recordings say them, one by one), `{ref_digits}`, `{ref_typo}` (one digit wrong), `{pin}`
+and `{caller}`. `only_plays: true` (AT in Indonesian): no `<Say>` at all, only recordings.
 """
 
 from __future__ import annotations
@@ -56,7 +57,12 @@ class Replay:
     # --- placeholders -----------------------------------------------------------------
     def know_case(self, reference: str, pin: str | None = None) -> None:
         typo = str((int(reference[0]) + 1) % 10) + reference[1:]
-        self.values.update(ref=spell_digits(reference), ref_digits=reference, ref_typo=typo)
+        self.values.update(
+            ref=spell_digits(reference),
+            ref_each=" ".join(reference),
+            ref_digits=reference,
+            ref_typo=typo,
+        )
         if pin:
             self.values["pin"] = pin
 
@@ -135,6 +141,8 @@ class Replay:
         if "language" in expect:  # Twilio: every <Say> in this language
             languages = {el.get("language") for el in reply.root.iter("Say")}
             assert languages == {expect["language"]}, reply.xml
+        if expect.get("only_plays"):
+            assert reply.root.find(".//Say") is None, reply.xml
         if "plays" in expect:  # AT: these recordings, in order
             played = [el.get("url").rsplit("/", 1)[-1] for el in reply.root.iter("Play")]
             assert played == expect["plays"], played
