@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from casebridge.casestatus import CaseStatus
+
+__all__ = ["CaseStatus", "Submission", "SubmitError", "VoiceContext"]
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -16,15 +20,6 @@ class Submission:
 
     reference: str
     pin: str
-    organisation: str | None = None
-
-
-@dataclass(frozen=True)
-class CaseStatus:
-    """What a caller may hear about a case: status code and organisation *name*."""
-
-    reference: str
-    status: str
     organisation: str | None = None
 
 

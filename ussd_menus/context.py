@@ -8,14 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from casebridge.casestatus import CaseStatus
 
-@dataclass
-class CaseStatus:
-    """A case as a status screen may show it: never the problem, only these three."""
-
-    reference: str
-    status: str
-    organisation: str | None
+__all__ = ["CaseStatus", "Submission", "SubmitError", "UssdContext"]
 
 
 @dataclass

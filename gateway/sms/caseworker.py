@@ -12,7 +12,7 @@ import logging
 
 from sqlalchemy import func, select
 
-from casebridge import actions, audit, caseview, notify, phones, refs, taxonomy
+from casebridge import access, actions, audit, caseview, notify, phones, refs, taxonomy
 from casebridge import texts as case_texts
 from casebridge.forwarding import texts as forwarding_texts
 from casebridge.models import Case, Caseworker, Message, Organisation
@@ -50,15 +50,21 @@ def not_recognised(turn: Turn, command: Command | None = None) -> None:
     turn.reply("cw.not_recognised")
 
 
-def _acting_org(turn: Turn, case: Case, command: Command, orgs: list[Organisation]):
+def _find(turn: Turn, command: Command, orgs: list[Organisation]):
+    """The case and the organisation acting on it: found through `casebridge.access` as on
+    every other path, then narrowed: the organisation holding the case may use any command,
+    one it was referred to only TERIMA, TOLAK and INFO. (None, None) when neither."""
+    referred = None
     for org in orgs:
+        case = access.get_case(turn.session, org, command.ref, lock=True)
+        if case is None:
+            continue
         if case.organisation_id == org.id:
-            return org
-    if command.name in REFERRAL_COMMANDS:
-        for org in orgs:
-            if actions.pending_referral(turn.session, case, org) is not None:
-                return org
-    return None
+            return case, org
+        wants_referral = referred is None and command.name in REFERRAL_COMMANDS
+        if wants_referral and actions.pending_referral(turn.session, case, org) is not None:
+            referred = (case, org)
+    return referred or (None, None)
 
 
 def run(turn: Turn, command: Command, orgs: list[Organisation]) -> None:
@@ -66,12 +72,7 @@ def run(turn: Turn, command: Command, orgs: list[Organisation]) -> None:
     if command.ref is None:
         turn.reply(f"cw.usage.{command.name}")
         return
-    case = None
-    if keywords.is_valid_ref(command.ref):
-        case = turn.session.scalar(
-            select(Case).where(Case.reference == command.ref).with_for_update()
-        )
-    org = _acting_org(turn, case, command, orgs) if case is not None else None
+    case, org = _find(turn, command, orgs) if keywords.is_valid_ref(command.ref) else (None, None)
     if case is None or org is None:
         not_recognised(turn)
         return

@@ -12,11 +12,12 @@ from datetime import timedelta
 from sqlalchemy import case as when
 from sqlalchemy import select
 
-from casebridge import actions, audit, notify, refs
+from casebridge import actions, audit, casestatus, notify, refs
+from casebridge.casestatus import CaseStatus
 from casebridge.models import Case, utcnow
 from casebridge.status import OPEN_STATUSES
 
-from .. import lookup
+from ..pin_failures import RedisPinFailures
 from . import conversation
 from .keywords import Command
 from .turn import Turn
@@ -94,14 +95,13 @@ def join(turn: Turn, case: Case) -> None:
         turn.reply("message_added", case=case, ref=refs.format_ref(case.reference), org=org)
 
 
-def _status_line(view: lookup.CaseView, lang: str) -> str:
-    org = notify.public_name(view.organisation)
-    return notify.status_text(refs.format_ref(view.reference), view.status, org, lang)
+def _status_line(view: CaseStatus, lang: str) -> str:
+    return notify.status_text(refs.format_ref(view.reference), view.status, view.organisation, lang)
 
 
 def _status(turn: Turn, command: Command) -> None:
     if command.ref is None:
-        views = lookup.cases_for_phone(turn.services, turn.phone, limit=STATUS_CASES_MAX)
+        views = casestatus.for_phone(turn.session, turn.phone, limit=STATUS_CASES_MAX)
         if not views:
             turn.reply("status_none")
             return
@@ -109,7 +109,8 @@ def _status(turn: Turn, command: Command) -> None:
         for view in views:
             _audit(turn, view.reference)
         return
-    found = lookup.lookup(turn.services, command.ref, command.pin, turn.phone)
+    failures = RedisPinFailures(turn.services.redis)
+    found = casestatus.find(turn.session, command.ref, command.pin, turn.phone, failures)
     if found == "locked":
         turn.reply("status_locked")
     elif found is None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from casebridge import casestatus
 from casebridge.routing import candidates
 from ussd_menus.context import CaseStatus, Submission, SubmitError
 from ussd_menus.sources import CASES_MAX
 
-from .. import lookup as lookups
+from ..pin_failures import RedisPinFailures
 from ..services import Services
 from ..submit import submit_report
 from .report import facts, handler_name, to_report
@@ -41,18 +42,15 @@ class DbContext:
             return [(org.code, org.name) for org in found[:ORG_CHOICES]]
 
     def cases_for_phone(self, phone: str) -> list[CaseStatus]:
-        return [
-            CaseStatus(view.reference, view.status, view.organisation)
-            for view in lookups.cases_for_phone(self.services, phone, limit=CASES_MAX)
-        ]
+        with self.services.db.session() as session:
+            return casestatus.for_phone(session, phone, limit=CASES_MAX)
 
     def lookup(
         self, reference: str, pin: str | None, phone: str
     ) -> CaseStatus | None | Literal["locked"]:
-        found = lookups.lookup(self.services, reference, pin, phone)
-        if found is None or found == "locked":
-            return found
-        return CaseStatus(found.reference, found.status, found.organisation)
+        failures = RedisPinFailures(self.services.redis)
+        with self.services.db.session() as session:
+            return casestatus.find(session, reference, pin, phone, failures)
 
     def submit(self, answers: dict, phone: str, lang: str) -> Submission:
         """Persist the report (once per session, however often the hop is retried)."""

@@ -1,5 +1,6 @@
 """The voice engine's `VoiceContext` over the service: reports go through the intake pipeline,
-status lookups through `gateway.lookup` (with its PIN lockout), languages onto the reporter."""
+status lookups through `casebridge.casestatus` (with its PIN lockout), languages onto the
+reporter."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import hashlib
 import logging
 from typing import Literal
 
-from casebridge import phones, reporters
+from casebridge import casestatus, phones, reporters
 from casebridge.reports import Report
 from ivr_scripts.context import CaseStatus, Submission, SubmitError
 
-from .. import lookup as lookups
+from ..pin_failures import RedisPinFailures
 from ..services import Services
 from ..submit import submit_report
 from . import metrics
@@ -31,10 +32,6 @@ def withheld_reporter(provider: str, call_id: str) -> str:
     (so nothing is ever sent to it, and no other call can see its case without the PIN)."""
     digest = hashlib.sha256(f"{provider}:{call_id}".encode()).hexdigest()
     return f"anon-{digest[:15]}"
-
-
-def _status(view: lookups.CaseView) -> CaseStatus:
-    return CaseStatus(view.reference, view.status, view.organisation)
 
 
 class DatabaseContext:
@@ -83,16 +80,20 @@ class DatabaseContext:
     def lookup(self, reference: str, phone: str) -> CaseStatus | None:
         if not phone:
             return None
-        found = lookups.lookup(self.services, reference, None, phone)
-        return _status(found) if isinstance(found, lookups.CaseView) else None
+        found = self._find(reference, None, phone)
+        return found if isinstance(found, CaseStatus) else None
 
     def lookup_with_pin(
         self, reference: str, pin: str, phone: str
     ) -> CaseStatus | None | Literal["locked"]:
-        found = lookups.lookup(self.services, reference, pin, phone)
-        if found == "locked":
-            return "locked"
-        return _status(found) if isinstance(found, lookups.CaseView) else None
+        return self._find(reference, pin, phone)
+
+    def _find(
+        self, reference: str, pin: str | None, phone: str
+    ) -> CaseStatus | None | Literal["locked"]:
+        failures = RedisPinFailures(self.services.redis)
+        with self.services.db.session() as session:
+            return casestatus.find(session, reference, pin, phone, failures)
 
     def set_language(self, phone: str, lang: str) -> None:
         """Keep the choice on a known reporter (later SMS use it); callers with no case yet
