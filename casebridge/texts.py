@@ -1,14 +1,37 @@
-"""Texts people read, from per-language data files (`casebridge/texts/<lang>.yaml`)."""
+"""Texts people read, from per-language data files: the one reader of every `<lang>.yaml`
+(case notices here in `casebridge/texts/`, the SMS dialogue, the pages, the USSD menus, the
+voice prompts) and the one list of languages."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 TEXTS_DIR = Path(__file__).parent / "texts"
 DEFAULT_LANGUAGE = "id"
 LANGUAGES = ("id", "en")
+"""The languages the service speaks, Indonesian first (the fallback)."""
+
+
+class TextsError(ValueError):
+    """A texts file that cannot be read: the message names the file and the line."""
+
+
+def read_file(path: Path) -> Any:
+    """One texts file's data; TextsError when it is missing or is not valid YAML."""
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise TextsError(f"{Path(path).name}: cannot be read: {exc}".replace("\n", " ")) from exc
+
+
+def language_files(directory: Path) -> dict[str, Path]:
+    """`<lang>.yaml` files in a folder by language, the default language first."""
+    found = {p.stem: p for p in sorted(Path(directory).glob("*.yaml"))}
+    return dict(sorted(found.items(), key=lambda item: (item[0] != DEFAULT_LANGUAGE, item[0])))
 
 
 class Texts:
@@ -22,8 +45,7 @@ class Texts:
     def catalogue(self, lang: str) -> dict:
         name = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
         if name not in self._loaded:
-            with (self.directory / f"{name}.yaml").open(encoding="utf-8") as fh:
-                self._loaded[name] = yaml.safe_load(fh) or {}
+            self._loaded[name] = read_file(self.directory / f"{name}.yaml") or {}
         return self._loaded[name]
 
     def lookup(self, key: str, lang: str = DEFAULT_LANGUAGE) -> str:

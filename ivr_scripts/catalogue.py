@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from casebridge.texts import DEFAULT_LANGUAGE, TextsError, language_files, read_file
 
 from .step import Play, Say
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 AUDIO_DIR = Path(__file__).parent / "audio"
-DEFAULT_LANGUAGE = "id"
 LABEL_SOURCES = ("categories", "countries")
 
 
@@ -180,12 +179,12 @@ def load(prompts_dir: Path | str | None = None) -> tuple[Catalogue, list[str]]:
     problems: list[str] = []
     prompts: dict[str, dict[str, Prompt]] = {}
     labels: dict[str, dict[str, dict[str, str]]] = {}
-    for path in sorted(folder.glob("*.yaml")):
+    for path in language_files(folder).values():
         lang = path.stem
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            problems.append(f"{path.name}: not valid YAML: {exc}")
+            data = read_file(path) or {}
+        except TextsError as exc:
+            problems.append(str(exc))
             continue
         raw_prompts = data.get("prompts") if isinstance(data, dict) else None
         if not isinstance(raw_prompts, dict):

@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from casebridge.texts import DEFAULT_LANGUAGE, TextsError, language_files, read_file
 
 DEFAULT_DIR = Path(__file__).parent
-DEFAULT_LANGUAGE = "id"
 KINDS = ("choice", "input", "info", "summary", "end")
 REPORT_FLOW = "report"
 
@@ -215,10 +214,9 @@ _UNREADABLE = object()
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"{path.name}: cannot be read: {exc}".replace("\n", " "))
+        return read_file(path)
+    except TextsError as exc:
+        problems.append(str(exc))
         return _UNREADABLE
 
 
@@ -251,10 +249,10 @@ def _read_texts(
     folder: Path, problems: list[str], unreadable: list[str]
 ) -> dict[str, dict[str, dict[str, str]]]:
     texts: dict[str, dict[str, dict[str, str]]] = {}
-    paths = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    paths = language_files(folder)
     if DEFAULT_LANGUAGE not in paths:
         problems.append(f"no texts for the default language: {folder / 'id.yaml'}")
-    for lang in sorted(paths, key=lambda code: (code != DEFAULT_LANGUAGE, code)):
+    for lang in paths:
         data = _read_yaml(paths[lang], problems)
         if data is _UNREADABLE:
             unreadable.append(paths[lang].name)

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-import yaml
 from babel.dates import format_datetime
 from flask import request, session
 
-TEXTS = Path(__file__).parent / "texts"
-LANGUAGES = ("id", "en")
+from casebridge.texts import LANGUAGES, Texts
 
-
-@cache
-def _catalogue(lang: str) -> dict[str, str]:
-    with (TEXTS / f"{lang}.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+_texts = Texts(Path(__file__).parent / "texts", "page text")
 
 
 def current_language() -> str:
@@ -28,11 +21,11 @@ def current_language() -> str:
 
 
 def translator(lang: str):
-    texts = _catalogue(lang)
-    fallback = _catalogue("id")
-
     def t(key: str, **values: object) -> str:
-        text = texts.get(key) or fallback.get(key) or key
+        try:
+            text = _texts.lookup(key, lang)
+        except KeyError:
+            return key
         return text.format(**values) if values else text
 
     return t
