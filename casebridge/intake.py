@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import notify, pins, refs, texts
+from . import attempts, notify, pins, refs, texts
 from .assignment import assign
 from .models import Case, Intake, Organisation, Worker, utcnow
+from .models.intakes import IntakeState
 from .outbox import queue_to_reporter
 from .reporters import get_or_create
 from .reports import Report
@@ -94,7 +95,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         return None
     existing = session.scalar(select(Case.id).where(Case.intake_id == intake.id))
     if existing is not None:
-        intake.state, intake.case_id = "done", existing
+        intake.state, intake.case_id = IntakeState.DONE, existing
         return Outcome(existing, created=False)
     intake.attempts += 1
     report = Report.from_payload(intake.payload)
@@ -166,27 +167,12 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         org=notify.org_name(org, lang) if org else "",
     )
     message = queue_to_reporter(session, case, body, "confirmation", sms_provider)
-    intake.state, intake.case_id, intake.processed_at = "done", case.id, utcnow()
+    intake.state, intake.case_id, intake.processed_at = IntakeState.DONE, case.id, utcnow()
     return Outcome(case.id, created=True, message_ids=[message.id] if message else [])
 
 
 def stale(session: Session, older_than: timedelta = SWEEP_AFTER, limit: int = 500) -> list[int]:
     """Intakes still pending after a while (their job was lost or never enqueued), marked as
     re-enqueued now so the next sweep leaves them alone for another while."""
-    now = utcnow()
-    cutoff = now - older_than
-    ids = list(
-        session.scalars(
-            select(Intake.id)
-            .where(
-                Intake.state == "pending",
-                Intake.created_at < cutoff,
-                or_(Intake.enqueued_at.is_(None), Intake.enqueued_at < cutoff),
-            )
-            .order_by(Intake.id)
-            .limit(limit)
-        )
-    )
-    if ids:
-        session.execute(update(Intake).where(Intake.id.in_(ids)).values(enqueued_at=now))
-    return ids
+    waiting = Intake.state == IntakeState.PENDING
+    return attempts.lost(session, Intake, waiting, Intake.enqueued_at, older_than, limit)

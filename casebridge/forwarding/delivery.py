@@ -3,12 +3,11 @@ day, skipped or failed. Every attempt and its result is written on the case's ti
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..attempts import Backoff, Durable
 from ..models import Case, Forward, utcnow
+from ..models.forwards import ForwardStatus
 from ..outbox import queue
 from ..timeline import record
 from .base import Result
@@ -16,37 +15,23 @@ from .schedule import ACTOR
 
 RETRY_DELAYS = (30, 120, 600, 1800, 3600, 7200, 14400, 28800, 30000)
 """Seconds before each retry; together about a day, after which the forward has failed."""
-STALE_SENDING = timedelta(minutes=5)
+FORWARDS = Durable(
+    Forward,
+    ready=(ForwardStatus.PENDING, ForwardStatus.RETRYING),
+    sending=ForwardStatus.SENDING,
+    retrying=ForwardStatus.RETRYING,
+    backoff=Backoff(RETRY_DELAYS),
+)
 
 
 def claim(session: Session, forward_id: int) -> Forward | None:
-    """Atomically take a forward for one attempt; None if another worker has it or it is done."""
-    result = session.execute(
-        update(Forward)
-        .where(Forward.id == forward_id, Forward.status.in_(("pending", "retrying")))
-        .values(status="sending", attempts=Forward.attempts + 1, updated_at=utcnow())
-    )
-    if not result.rowcount:
-        return None
-    return session.get(Forward, forward_id, populate_existing=True)
+    """Take a forward for one attempt; None if another worker has it or it is done."""
+    return FORWARDS.claim(session, forward_id)
 
 
 def due(session: Session, limit: int = 500) -> list[int]:
     """Forwards whose (next) attempt is due, including attempts left hanging in `sending`."""
-    now = utcnow()
-    session.execute(
-        update(Forward)
-        .where(Forward.status == "sending", Forward.updated_at < now - STALE_SENDING)
-        .values(status="retrying", next_attempt_at=now)
-    )
-    return list(
-        session.scalars(
-            select(Forward.id)
-            .where(Forward.status.in_(("pending", "retrying")), Forward.next_attempt_at <= now)
-            .order_by(Forward.id)
-            .limit(limit)
-        )
-    )
+    return FORWARDS.due(session, limit)
 
 
 def _when(seconds: int) -> str:
@@ -63,7 +48,7 @@ def _label(fwd: Forward) -> str:
 
 def skip(session: Session, fwd: Forward, reason: str) -> None:
     """Nothing to send any more (the case moved on, the channel is gone): say so and stop."""
-    fwd.status, fwd.error, fwd.next_attempt_at = "skipped", reason[:500], None
+    fwd.status, fwd.error, fwd.next_attempt_at = ForwardStatus.SKIPPED, reason[:500], None
     case = session.get(Case, fwd.case_id)
     record(
         session,
@@ -85,7 +70,7 @@ def finish(session: Session, fwd: Forward, result: Result, sms_provider: str) ->
     kind = "forward"
     message_ids: list[int] = []
     if result.ok:
-        fwd.status, fwd.error, fwd.next_attempt_at = "delivered", None, None
+        fwd.status, fwd.error, fwd.next_attempt_at = ForwardStatus.DELIVERED, None, None
         fwd.delivered_at = utcnow()
         for phone, text in result.outbox:
             message = queue(session, phone, text, "case_forward", sms_provider, case=case)
@@ -93,12 +78,11 @@ def finish(session: Session, fwd: Forward, result: Result, sms_provider: str) ->
                 message_ids.append(message.id)
     else:
         fwd.error = result.detail[:500]
-        if result.retry and attempt <= len(RETRY_DELAYS):
-            delay = RETRY_DELAYS[attempt - 1]
-            fwd.status, fwd.next_attempt_at = "retrying", utcnow() + timedelta(seconds=delay)
-            note += f"; next attempt in {_when(delay)}"
+        wait = FORWARDS.retry_later(fwd) if result.retry else None
+        if wait is not None:
+            note += f"; next attempt in {_when(int(wait.total_seconds()))}"
         else:
-            fwd.status, fwd.next_attempt_at = "failed", None
+            fwd.status, fwd.next_attempt_at = ForwardStatus.FAILED, None
             kind = "forward_failed"
             note += "; giving up" if not result.retry else f"; gave up after {attempt} attempts"
     record(

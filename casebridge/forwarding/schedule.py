@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Case, Forward, Organisation, Referral, utcnow
+from ..models.forwards import ForwardStatus
 from ..timeline import record
 
 ACTOR = "system:forward"
@@ -69,7 +70,7 @@ def schedule(
             event=event,
             dedupe_key=dedupe,
             data=data,
-            status="pending",
+            status=ForwardStatus.PENDING,
             next_attempt_at=utcnow() + SWEEP_AFTER,
         )
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,7 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, utcnow
 from .orgs import Organisation
 
-FORWARD_STATES = ("pending", "sending", "retrying", "delivered", "skipped", "failed")
+
+class ForwardStatus(StrEnum):
+    """pending → sending → delivered, retrying between tries; skipped when there is nothing to
+    send any more; failed when the tries are used up or the error is final."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    RETRYING = "retrying"
+    DELIVERED = "delivered"
+    SKIPPED = "skipped"
+    FAILED = "failed"
 
 
 class Forward(Base):
@@ -26,7 +37,7 @@ class Forward(Base):
     channel: Mapped[str] = mapped_column(String(10))
     event: Mapped[str] = mapped_column(String(30))
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=ForwardStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(500))

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 
-INTAKE_STATES = ("pending", "done", "failed")
+
+class IntakeState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class Intake(Base):
@@ -22,7 +27,7 @@ class Intake(Base):
     pin_seed: Mapped[str] = mapped_column(String(32))
     """The PIN is derived from it and the secret key; the case gets the PIN's hash."""
     payload: Mapped[dict] = mapped_column(default=dict)
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(10), default=IntakeState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 
-OUT_STATES = ("queued", "sending", "retrying", "sent", "delivered", "failed", "cancelled")
+
+class MessageStatus(StrEnum):
+    """An inbound row: received → (submitting) → done, or failed. An outbound row (the
+    outbox): queued → sending → sent → delivered, retrying between tries, or failed; cancelled
+    when the number said STOP before it left."""
+
+    RECEIVED = "received"
+    SUBMITTING = "submitting"
+    DONE = "done"
+    QUEUED = "queued"
+    SENDING = "sending"
+    RETRYING = "retrying"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Message(Base):
