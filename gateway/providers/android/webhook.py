@@ -25,6 +25,8 @@ from .state import seen
 
 log = logging.getLogger(__name__)
 
+SENDER_FIELDS = ("sender", "phoneNumber")
+"""Where a received SMS names its sender, current field first (protocols.md G)."""
 RECENT = timedelta(minutes=5)
 """A delivery event this recent for an id we do not know yet may have overtaken the send's
 answer: it is refused (409) so the phone retries it."""
@@ -50,6 +52,17 @@ def _text(payload: Mapping[str, Any], name: str) -> str:
     return str(value).strip()
 
 
+def _sender(payload: Mapping[str, Any]) -> str:
+    """Who sent a received SMS: `sender` in the app's current payload, else the deprecated
+    `phoneNumber` (what older app versions send)."""
+    for name in SENDER_FIELDS:
+        try:
+            return _text(payload, name)
+        except WebhookError:
+            continue
+    raise WebhookError(f"missing field {SENDER_FIELDS[0]!r}")
+
+
 def _time(value: object) -> datetime | None:
     """A payload time (device local time with its offset), or None when there is none."""
     try:
@@ -64,11 +77,17 @@ def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
     if not isinstance(payload.get("message"), str):
         raise WebhookError("missing field 'message'")
     sim, device = payload.get("simNumber"), envelope.get("deviceId")
-    meta = {"device_id": device, "sim": sim, "phone_message_id": payload.get("messageId")}
+    recipient = payload.get("recipient")  # the receiving SIM's own number, when the phone knows it
+    meta = {
+        "device_id": device,
+        "sim": sim,
+        "sim_phone": recipient if isinstance(recipient, str) and recipient else None,
+        "phone_message_id": payload.get("messageId"),
+    }
     return InboundSms(
         provider=NAME,
         provider_message_id=_text(envelope, "id"),
-        phone=_text(payload, "phoneNumber"),
+        phone=_sender(payload),
         our_number=route(sim, device),
         text=payload["message"],
         received_at=_time(payload.get("receivedAt")),

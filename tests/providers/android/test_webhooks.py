@@ -104,6 +104,35 @@ def test_received_is_stored_with_its_route(phone, services):
     assert row.meta["received_at"].endswith("+07:00")
 
 
+DOCS_RECEIVED = {
+    "messageId": "abc123",
+    "message": "Android is always a sweet treat!",
+    "sender": "6505551212",
+    "recipient": "+1234567890",
+    "simNumber": 1,
+    "receivedAt": "2024-06-22T15:46:11.000+07:00",
+}
+"""The `sms:received` payload of the app's current docs: no deprecated `phoneNumber`."""
+
+
+@pytest.mark.parametrize(
+    ("fields", "sender"),
+    [
+        ({"sender": REPORTER}, REPORTER),
+        ({"sender": REPORTER, "phoneNumber": REPORTER}, REPORTER),  # the app today: both
+        ({"phoneNumber": REPORTER}, REPORTER),  # older app versions: only phoneNumber
+        ({"sender": "+6281234567890", "phoneNumber": REPORTER}, "+6281234567890"),
+        ({"sender": None, "phoneNumber": REPORTER}, REPORTER),
+    ],
+)
+def test_the_sender_is_read_from_sender_then_phone_number(phone, services, fields, sender):
+    payload = {**{k: v for k, v in DOCS_RECEIVED.items() if k != "sender"}, **fields}
+    assert phone.post("sms:received", payload).status_code == 204
+    [row] = inbound(services)
+    assert row.phone == sender and row.body == "Android is always a sweet treat!"
+    assert row.meta["sim_phone"] == "+1234567890"
+
+
 def test_a_retried_webhook_is_one_message_identical_texts_are_two(phone, services):
     """The phone retries with the same event id; its messageId is the same for equal texts."""
     assert phone.received(REPORTER, "INFO", event_id="evt-1").status_code == 204
@@ -135,7 +164,7 @@ def test_a_retried_webhook_is_one_message_identical_texts_are_two(phone, service
         ),
         (
             json.dumps({"event": "sms:received", "id": "x", "payload": {"message": "hi"}}).encode(),
-            "missing field 'phoneNumber'",
+            "missing field 'sender'",
         ),
         (
             json.dumps({"event": "sms:failed", "id": "x", "payload": {"reason": "x"}}).encode(),
