@@ -70,7 +70,7 @@ def enqueue_outbound(services: Services, message_ids: list[int]) -> None:
 
 def receive(services: Services, event: InboundSms) -> Received:
     """Store an inbound SMS once and start its handling; see the module docstring."""
-    phone = phones.normalise(event.phone or "")
+    phone = phones.normalise_sender(event.phone or "")  # answered as reported when ambiguous
     if phone is None:
         raise WebhookError("the sender is not a valid phone number")
     if not event.provider_message_id:

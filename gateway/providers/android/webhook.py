@@ -118,7 +118,7 @@ def handle(services: Services, envelope: Mapping[str, Any]) -> Response:
     event = envelope["event"]
     if event == RECEIVED:
         sms = parse_received(envelope)
-        if phones.normalise(sms.phone) is None:  # the network's own texts ("TELKOMSEL")
+        if phones.normalise_sender(sms.phone) is None:  # the network's own ("TELKOMSEL")
             log.info("SMS from a sender that is not a phone number ignored")
         else:
             inbound.receive(services, sms)

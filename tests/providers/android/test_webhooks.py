@@ -133,6 +133,13 @@ def test_the_sender_is_read_from_sender_then_phone_number(phone, services, field
     assert row.meta["sim_phone"] == "+1234567890"
 
 
+def test_the_docs_received_payload_keeps_its_sender_as_reported(phone, services):
+    """The docs' example sender has no country code: it is not taken for +62 6505551212."""
+    assert phone.post("sms:received", DOCS_RECEIVED).status_code == 204
+    [row] = inbound(services)
+    assert row.phone == "6505551212"
+
+
 def test_a_retried_webhook_is_one_message_identical_texts_are_two(phone, services):
     """The phone retries with the same event id; its messageId is the same for equal texts."""
     assert phone.received(REPORTER, "INFO", event_id="evt-1").status_code == 204
