@@ -52,7 +52,7 @@ def normalise(text: str, region: str = "ID") -> str | None:
     return _e164(number) if number is not None else None
 
 
-_BARE_DIGITS = re.compile(r"[1-9]\d{6,14}")
+_BARE_DIGITS = re.compile(r"[1-9][0-9]{6,14}")
 """A number reported without `+` or a prefix that says its country (7 to 15 digits)."""
 
 

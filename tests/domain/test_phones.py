@@ -65,6 +65,7 @@ def test_normalise_rejects_invalid_numbers(typed):
         ("TELKOMSEL", None),
         ("3636", None),  # an operator's short code
         ("12", None),
+        ("٦٥٠٥٥٥١٢١٢", None),  # digits, but not ASCII ones
         ("", None),
     ],
 )
