@@ -112,7 +112,8 @@ def receive(services: Services, event: InboundSms) -> Received:
 
 def delivery(services: Services, report: DeliveryReport) -> bool:
     """Move the outbound row a delivery report is about; False when we never sent that id.
-    A final failure lands on the case timeline; an opt-out code silences the number."""
+    A final failure lands on the case timeline; an opt-out code silences the number; a status
+    the provider's table does not know (`unknown`) only keeps its raw word on the row."""
     with services.db.session() as session:
         message = outbox.apply_delivery(
             session,
@@ -121,5 +122,6 @@ def delivery(services: Services, report: DeliveryReport) -> bool:
             report.status,
             report.error,
             opted_out=report.opted_out,
+            provider_status=report.provider_status,
         )
         return message is not None

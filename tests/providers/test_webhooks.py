@@ -73,7 +73,6 @@ def test_at_bad_incoming_is_a_400(client, services, form, message):
     [
         ({"status": "Success"}, "missing field 'id'"),
         ({"id": "ATXid_1"}, "missing field 'status'"),
-        ({"id": "ATXid_1", "status": "Teleported"}, "unknown Africa's Talking delivery status"),
     ],
 )
 def test_at_bad_delivery_report_is_a_400(client, form, message):

@@ -1,7 +1,8 @@
 """POST /sms/android: the phone's signed JSON webhooks (`sms:received`, `sms:sent`,
 `sms:delivered`, `sms:failed`, `system:ping`); 204 when taken, 403 unsigned, stale or wrongly
 signed, 400 malformed. A received message is deduplicated on the webhook's event `id` (the
-phone's own `messageId` is derived from the content)."""
+phone's own `messageId` is derived from the content). Another `sms:` event about a message the
+phone sends (`sms:cancelled`, …) is `unknown`: kept raw on the message, its state unmoved."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from casebridge import phones
 from casebridge.events import DeliveryReport, InboundSms
 from gateway.sms import inbound
 from gateway.sms.scrub import scrub
+from gateway.sms.status_table import UNKNOWN
 from gateway.sms.webhook import WebhookError, bad_request
 
 from ...services import Services
-from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, route, signature_ok
+from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, is_delivery, route, signature_ok
 from .state import seen
 
 log = logging.getLogger(__name__)
@@ -96,8 +98,10 @@ def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
 
 
 def parse_delivery(envelope: Mapping[str, Any]) -> tuple[DeliveryReport, datetime | None]:
-    """The delivery report an event holds, and when the phone says it happened."""
-    status, time_field = DELIVERY_EVENTS[envelope["event"]]
+    """The delivery report an event holds, and when the phone says it happened (None for an
+    event we do not know, which is `unknown`)."""
+    event = envelope["event"]
+    status, time_field = DELIVERY_EVENTS.get(event, (UNKNOWN, None))
     payload = envelope.get("payload") or {}
     reason = scrub(str(payload.get("reason") or "delivery failed"), 200)
     report = DeliveryReport(
@@ -105,8 +109,9 @@ def parse_delivery(envelope: Mapping[str, Any]) -> tuple[DeliveryReport, datetim
         _text(payload, "messageId"),
         status,
         error=f"phone: {reason}" if status == "failed" else None,
+        provider_status=event,
     )
-    return report, _time(payload.get(time_field))
+    return report, _time(payload.get(time_field)) if time_field else None
 
 
 def _answer(status: int, text: str = "") -> Response:
@@ -122,7 +127,7 @@ def handle(services: Services, envelope: Mapping[str, Any]) -> Response:
             log.info("SMS from a sender that is not a phone number ignored")
         else:
             inbound.receive(services, sms)
-    elif event in DELIVERY_EVENTS:
+    elif is_delivery(event, envelope.get("payload") or {}):
         report, happened = parse_delivery(envelope)
         known = inbound.delivery(services, report)
         if not known and happened is not None and abs(datetime.now(UTC) - happened) < RECENT:

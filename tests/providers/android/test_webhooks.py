@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -233,3 +234,23 @@ def test_redis_away_does_not_lose_the_message(phone, services, monkeypatch):
     monkeypatch.setattr(services.redis, "hset", down)
     assert phone.received(REPORTER, "LAPOR").status_code == 204
     assert len(inbound(services)) == 1
+
+
+def test_a_delivery_event_we_do_not_know_is_kept_raw_and_moves_nothing(
+    phone, services, sms_jobs, fake_phone, caplog
+):
+    """`sms:cancelled` (in the app's current docs, not in our table) for a delivered reply: 204,
+    so the phone does not retry it for two days; the reply stays delivered; one warning."""
+    assert phone.received(REPORTER, "INFO").status_code == 204
+    sms_jobs.run()
+    sent = fake_phone.sent[-1]["id"]
+    assert phone.delivery("sms:delivered", sent, REPORTER).status_code == 204
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            assert phone.post("sms:cancelled", {"messageId": sent}).status_code == 204
+    with services.db.session() as s:
+        row = s.scalars(select(Message).where(Message.direction == "out")).one()
+        assert (row.status, row.provider_status) == ("delivered", "sms:cancelled")
+    assert len([r for r in caplog.records if "'sms:cancelled'" in r.getMessage()]) == 1
+    # one without a message id is no delivery report: acknowledged and ignored
+    assert phone.post("sms:rerouted", {"reason": "x"}).status_code == 204
