@@ -19,7 +19,7 @@ from casebridge.events import DeliveryReport, InboundSms
 from gateway.sms import inbound
 from gateway.sms.scrub import scrub
 from gateway.sms.status_table import UNKNOWN
-from gateway.sms.webhook import WebhookError, bad_request
+from gateway.sms.webhook import WebhookError, bad_request, nul_free
 
 from ...services import Services
 from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, is_delivery, route, signature_ok
@@ -51,7 +51,7 @@ def _text(payload: Mapping[str, Any], name: str) -> str:
     value = payload.get(name)
     if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
         raise WebhookError(f"missing field {name!r}")
-    return str(value).strip()
+    return nul_free(name, str(value).strip())
 
 
 def _sender(payload: Mapping[str, Any]) -> str:

@@ -178,6 +178,12 @@ def test_a_retried_webhook_is_one_message_identical_texts_are_two(phone, service
             json.dumps({"event": "sms:failed", "id": "x", "payload": {"reason": "x"}}).encode(),
             "missing field 'messageId'",
         ),
+        (
+            json.dumps(
+                {"event": "sms:sent", "id": "x", "payload": {"messageId": "a\x00"}}
+            ).encode(),
+            "field 'messageId' holds a NUL character",
+        ),
     ],
 )
 def test_malformed_but_signed_is_400(phone, services, body, message):
