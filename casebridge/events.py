@@ -45,6 +45,9 @@ class DeliveryReport:
     provider: str
     provider_message_id: str
     status: str
-    """Our status: `sent`, `delivered` or `failed`."""
+    """Our status: `sent`, `delivered`, `failed`, `retry` (failed for a passing reason, such
+    as a rate limit: send again) or `unknown` (a word we do not know: the state stays)."""
     error: str | None = None
     opted_out: bool = False
+    provider_status: str | None = None
+    """The provider's own word for it, as reported."""

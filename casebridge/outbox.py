@@ -179,8 +179,13 @@ def apply_delivery(
     status: str,
     error: str | None,
     opted_out: bool = False,
+    provider_status: str | None = None,
 ) -> Message | None:
-    """Move an outbound row on a delivery report; unknown ids are ignored (returns None)."""
+    """Move an outbound row on a delivery report; unknown ids are ignored (returns None).
+
+    The provider's own word is kept as reported. `retry` schedules a sent message again (a
+    final failure once its attempts are used up); `unknown` moves nothing, so a delivered
+    message stays delivered."""
     message = session.scalar(
         select(Message).where(
             Message.direction == "out",
@@ -190,11 +195,16 @@ def apply_delivery(
     )
     if message is None:
         return None
+    if provider_status:
+        message.provider_status = provider_status[:40]
     if status == "delivered":
         message.status = "delivered"
         message.delivered_at = utcnow()
     elif status == "failed" and message.status != "failed":
         mark_failed(session, message, error or "delivery failed", opted_out=opted_out)
+    elif status == "retry" and message.status == "sent":
+        if not mark_retry(message, error or "delivery failed"):
+            mark_failed(session, message, message.error or "delivery failed")
     elif status == "sent" and message.status in ("queued", "sending", "retrying"):
         message.status = "sent"
     return message

@@ -52,6 +52,29 @@ def normalise(text: str, region: str = "ID") -> str | None:
     return _e164(number) if number is not None else None
 
 
+_BARE_DIGITS = re.compile(r"[1-9][0-9]{6,14}")
+"""A number reported without `+` or a prefix that says its country (7 to 15 digits)."""
+
+
+def normalise_sender(text: str, region: str = "ID") -> str | None:
+    """A sender as a phone or provider reported it, in the form to answer and file it under.
+
+    E.164 when the form says which country it belongs to: "+…" or "00…" (international), "0…"
+    (national in `region`), or `region`'s country code ("62…"); None when such a form is not a
+    valid number. Bare digits that say no country ("6505551212", reported by a phone for a
+    foreign sender) stay exactly as reported instead of being taken for a number of `region`.
+    None for what is no phone number ("TELKOMSEL", a short code)."""
+    if not isinstance(text, str):
+        return None
+    reported = text.strip()
+    code = str(phonenumbers.country_code_for_region(region.upper()))
+    if reported.startswith(("+", "0")):
+        return normalise(reported, region)
+    if reported.startswith(code):
+        return normalise("+" + reported, region)
+    return reported if _BARE_DIGITS.fullmatch(reported) else None
+
+
 def normalise_for_country(text: str, country: str) -> str | None:
     """A number valid in `country` (ISO alpha-2) in E.164, e.g. a worker's phone abroad."""
     region = country.strip().upper()

@@ -43,7 +43,7 @@ def dedupe_key(provider: str, provider_message_id: str) -> str:
 
 def receive(services: Services, event: InboundSms) -> Received:
     """Store an inbound SMS once and start its handling; see the module docstring."""
-    phone = phones.normalise(event.phone or "")
+    phone = phones.normalise_sender(event.phone or "")  # answered as reported when ambiguous
     if phone is None:
         raise WebhookError("the sender is not a valid phone number")
     if not event.provider_message_id:
@@ -85,7 +85,8 @@ def receive(services: Services, event: InboundSms) -> Received:
 
 def delivery(services: Services, report: DeliveryReport) -> bool:
     """Move the outbound row a delivery report is about; False when we never sent that id.
-    A final failure lands on the case timeline; an opt-out code silences the number."""
+    A final failure lands on the case timeline; an opt-out code silences the number; a status
+    the provider's table does not know (`unknown`) only keeps its raw word on the row."""
     with services.db.session() as session:
         message = outbox.apply_delivery(
             session,
@@ -94,5 +95,6 @@ def delivery(services: Services, report: DeliveryReport) -> bool:
             report.status,
             report.error,
             opted_out=report.opted_out,
+            provider_status=report.provider_status,
         )
         return message is not None

@@ -48,6 +48,33 @@ def test_normalise_rejects_invalid_numbers(typed):
 
 
 @pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        ("+6281234567890", E164),
+        ("081234567890", E164),
+        ("6281234567890", E164),
+        ("0062 812 3456 7890", E164),
+        ("+85291234567", "+85291234567"),
+        ("0016505551212", "+16505551212"),
+        ("6505551212", "6505551212"),  # no country in the form: kept as reported, not +62…
+        ("85291234567", "85291234567"),
+        (" 8123456789 ", "8123456789"),
+        ("0812", None),  # a national form that is not a valid number
+        ("+628123456", None),
+        ("62650555", None),
+        ("TELKOMSEL", None),
+        ("3636", None),  # an operator's short code
+        ("12", None),
+        ("٦٥٠٥٥٥١٢١٢", None),  # digits, but not ASCII ones
+        ("", None),
+    ],
+)
+def test_normalise_sender(reported, expected):
+    """A sender as reported: E.164 when its form names the country, else exactly as reported."""
+    assert phones.normalise_sender(reported) == expected
+
+
+@pytest.mark.parametrize(
     ("typed", "country", "expected"),
     [
         ("012-345 6789", "MY", "+60123456789"),

@@ -167,10 +167,14 @@ class PhoneWebhooks:
         )
 
     def received(self, phone: str, text: str, sim: int | None = 1, **options):
-        """`sms:received`; its `messageId` is derived from the content, as the app does."""
+        """`sms:received` as the app sends it today: the sender in `sender` and in the deprecated
+        `phoneNumber`, `recipient` (the SIM's own number) unknown; its `messageId` is derived
+        from the content, as the app does."""
         payload = {
             "messageId": hashlib.sha256(f"{phone}{text}".encode()).hexdigest()[:16],
             "message": text,
+            "sender": phone,
+            "recipient": None,
             "phoneNumber": phone,
             "simNumber": sim,
             "receivedAt": _local_now(),

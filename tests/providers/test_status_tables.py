@@ -1,4 +1,5 @@
-"""Provider status words and codes mapped to ours, as data; unknown ones are explicit errors."""
+"""Provider status words and codes mapped to ours, as data; unknown ones are explicit errors,
+except in a delivery report, where they are `unknown` (tests/providers/test_delivery_reports.py)."""
 
 from __future__ import annotations
 
@@ -97,16 +98,54 @@ def test_an_unknown_value_is_an_error_that_lists_the_known_ones():
         tw.DELIVERY_STATUS["lost"]
 
 
-def test_an_unknown_status_in_a_webhook_is_a_bad_request():
-    with pytest.raises(WebhookError, match="Teleported"):
-        at_sms.parse_delivery({"id": "x", "status": "Teleported"})
-    with pytest.raises(WebhookError, match="lost"):
-        twilio_sms.parse_status({"MessageSid": "SM1", "MessageStatus": "lost"})
+def test_an_unknown_status_in_a_delivery_report_is_unknown_with_its_word():
+    at_report = at_sms.parse_delivery({"id": "x", "status": "Teleported"})
+    assert (at_report.status, at_report.provider_status, at_report.error) == (
+        "unknown",
+        "Teleported",
+        None,
+    )
+    tw_report = twilio_sms.parse_status({"MessageSid": "SM1", "MessageStatus": "lost"})
+    assert (tw_report.status, tw_report.provider_status) == ("unknown", "lost")
+
+
+def test_a_missing_status_is_still_a_bad_request():
+    with pytest.raises(WebhookError, match="status"):
+        at_sms.parse_delivery({"id": "x", "status": " "})
+    with pytest.raises(WebhookError, match="MessageStatus"):
+        twilio_sms.parse_status({"MessageSid": "SM1"})
 
 
 @pytest.mark.parametrize(
     ("code", "outcome"),
-    [(21610, tw.OPTED_OUT), (21211, tw.FAIL), (21614, tw.FAIL), (20429, tw.RETRY)],
+    [
+        (21610, tw.OPTED_OUT),
+        (21211, tw.FAIL),
+        (21614, tw.FAIL),
+        (20429, tw.RETRY),
+        (63018, tw.RETRY),
+        (63017, tw.RETRY),
+        (14107, tw.RETRY),
+        (30022, tw.RETRY),
+    ],
 )
 def test_twilio_error_codes(code, outcome):
     assert tw.SEND_ERRORS[code] == outcome
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "ours"),
+    [
+        ("failed", "63018", "retry"),
+        ("undelivered", "30001", "retry"),
+        ("failed", "30003", "failed"),
+        ("failed", "99999", "failed"),
+        ("failed", "٦٣٠١٨", "failed"),  # digits, but not ASCII ones
+        ("failed", None, "failed"),
+    ],
+)
+def test_twilio_failures_for_a_passing_reason_are_retried(status, code, ours):
+    form = {"MessageSid": "SM1", "MessageStatus": status}
+    if code:
+        form["ErrorCode"] = code
+    assert twilio_sms.parse_status(form).status == ours

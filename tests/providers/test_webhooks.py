@@ -73,12 +73,34 @@ def test_at_bad_incoming_is_a_400(client, services, form, message):
     [
         ({"status": "Success"}, "missing field 'id'"),
         ({"id": "ATXid_1"}, "missing field 'status'"),
-        ({"id": "ATXid_1", "status": "Teleported"}, "unknown Africa's Talking delivery status"),
     ],
 )
 def test_at_bad_delivery_report_is_a_400(client, form, message):
     response = at_post(client, form, path="/sms/africastalking/delivery")
     assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "field"),
+    [
+        ("/sms/africastalking/delivery", {"id": "\x00", "status": "Success"}, "id"),
+        ("/sms/africastalking/delivery", {"id": "ATXid_1", "status": "Sent\x00"}, "status"),
+        ("/sms/africastalking", {**FORM, "id": "ATXid_\x00"}, "id"),
+    ],
+)
+def test_a_nul_character_is_a_400_not_a_500(client, services, path, form, field):
+    """No database text column takes NUL: refused with a clear answer before any query."""
+    response = at_post(client, form, path=path)
+    assert response.status_code == 400
+    assert f"field {field!r} holds a NUL character" in response.get_data(as_text=True)
+    assert inbound(services) == []
+
+
+def test_a_nul_in_a_twilio_status_callback_is_a_400(client):
+    from fakes.webhooks import twilio_status
+
+    response = twilio_status(client, "SM\x00", "delivered")
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
 
 
 def test_a_delivery_report_for_a_message_we_never_sent_is_ignored(client):

@@ -5,7 +5,8 @@ field names, protocols.md A2), and the outbound sender.
     POST /sms/africastalking/delivery   id, status, failureReason, phoneNumber, networkCode
 
 Both answer 200 with an empty body (AT reads nothing from it), 400 when a field is missing, 403
-without the `?token=` that AT_WEBHOOK_TOKEN asks for."""
+without the `?token=` that AT_WEBHOOK_TOKEN asks for. A delivery status we do not know is
+acknowledged and kept raw on the message, whose state it does not move."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask import Blueprint, Response, current_app, request
 from casebridge.events import DeliveryReport, InboundSms
 from casebridge.settings import Settings
 from gateway.sms import inbound
+from gateway.sms.status_table import UNKNOWN
 from gateway.sms.webhook import WebhookError, bad_request, optional, required
 from gateway.webhooks import at_token_required
 
@@ -40,10 +42,9 @@ def parse_incoming(form: Mapping[str, str]) -> InboundSms:
 
 
 def parse_delivery(form: Mapping[str, str]) -> DeliveryReport:
-    try:
-        status = DELIVERY_STATUS[required(form, "status")]
-    except ValueError as exc:
-        raise WebhookError(str(exc)) from None
+    """The report a delivery callback holds; a status we do not know is `unknown`."""
+    word = required(form, "status")
+    status = DELIVERY_STATUS.get(word, UNKNOWN)
     reason = optional(form, "failureReason")
     return DeliveryReport(
         provider=NAME,
@@ -51,6 +52,7 @@ def parse_delivery(form: Mapping[str, str]) -> DeliveryReport:
         status=status,
         error=(reason or "delivery failed") if status == "failed" else None,
         opted_out=reason in OPTED_OUT_REASONS,
+        provider_status=word,
     )
 
 

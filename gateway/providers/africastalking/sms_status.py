@@ -1,5 +1,6 @@
 """Africa's Talking SMS statuses as data (protocols.md A2.1, A2.3): what a send result or a
-delivery report means for us. An unknown value is an explicit error listing the known ones."""
+delivery report means for us. An unknown value is an explicit error listing the known ones
+(a delivery report's is `unknown`, see gateway/sms/status_table.py)."""
 
 from __future__ import annotations
 

@@ -27,6 +27,16 @@ DELIVERY_EVENTS: StatusTable[tuple[str, str]] = StatusTable(
 )
 """Delivery event -> (our status, the payload field with its time)."""
 
+
+def is_delivery(event: str, payload: Mapping[str, object]) -> bool:
+    """An event about a message the phone sends: the ones in DELIVERY_EVENTS, and any other
+    `sms:` event with a `messageId` that is not about a received one (`sms:cancelled`, states
+    added later)."""
+    if event in DELIVERY_EVENTS:
+        return True
+    return event.startswith("sms:") and "received" not in event and "messageId" in payload
+
+
 WEBHOOK_IDS = {
     event: "pengaduan-" + event.replace(":", "-")
     for event in (RECEIVED, *DELIVERY_EVENTS.rows, PING)

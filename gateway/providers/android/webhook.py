@@ -1,7 +1,8 @@
 """POST /sms/android: the phone's signed JSON webhooks (`sms:received`, `sms:sent`,
 `sms:delivered`, `sms:failed`, `system:ping`); 204 when taken, 403 unsigned, stale or wrongly
 signed, 400 malformed. A received message is deduplicated on the webhook's event `id` (the
-phone's own `messageId` is derived from the content)."""
+phone's own `messageId` is derived from the content). Another `sms:` event about a message the
+phone sends (`sms:cancelled`, …) is `unknown`: kept raw on the message, its state unmoved."""
 
 from __future__ import annotations
 
@@ -17,14 +18,17 @@ from casebridge import phones
 from casebridge.events import DeliveryReport, InboundSms
 from gateway.sms import inbound
 from gateway.sms.scrub import scrub
-from gateway.sms.webhook import WebhookError, bad_request
+from gateway.sms.status_table import UNKNOWN
+from gateway.sms.webhook import WebhookError, bad_request, nul_free
 
 from ...services import Services
-from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, route, signature_ok
+from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, is_delivery, route, signature_ok
 from .state import seen
 
 log = logging.getLogger(__name__)
 
+SENDER_FIELDS = ("sender", "phoneNumber")
+"""Where a received SMS names its sender, current field first (protocols.md G)."""
 RECENT = timedelta(minutes=5)
 """A delivery event this recent for an id we do not know yet may have overtaken the send's
 answer: it is refused (409) so the phone retries it."""
@@ -47,7 +51,18 @@ def _text(payload: Mapping[str, Any], name: str) -> str:
     value = payload.get(name)
     if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
         raise WebhookError(f"missing field {name!r}")
-    return str(value).strip()
+    return nul_free(name, str(value).strip())
+
+
+def _sender(payload: Mapping[str, Any]) -> str:
+    """Who sent a received SMS: `sender` in the app's current payload, else the deprecated
+    `phoneNumber` (what older app versions send)."""
+    for name in SENDER_FIELDS:
+        try:
+            return _text(payload, name)
+        except WebhookError:
+            continue
+    raise WebhookError(f"missing field {SENDER_FIELDS[0]!r}")
 
 
 def _time(value: object) -> datetime | None:
@@ -64,11 +79,17 @@ def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
     if not isinstance(payload.get("message"), str):
         raise WebhookError("missing field 'message'")
     sim, device = payload.get("simNumber"), envelope.get("deviceId")
-    meta = {"device_id": device, "sim": sim, "phone_message_id": payload.get("messageId")}
+    recipient = payload.get("recipient")  # the receiving SIM's own number, when the phone knows it
+    meta = {
+        "device_id": device,
+        "sim": sim,
+        "sim_phone": recipient if isinstance(recipient, str) and recipient else None,
+        "phone_message_id": payload.get("messageId"),
+    }
     return InboundSms(
         provider=NAME,
         provider_message_id=_text(envelope, "id"),
-        phone=_text(payload, "phoneNumber"),
+        phone=_sender(payload),
         our_number=route(sim, device),
         text=payload["message"],
         received_at=_time(payload.get("receivedAt")),
@@ -77,8 +98,10 @@ def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
 
 
 def parse_delivery(envelope: Mapping[str, Any]) -> tuple[DeliveryReport, datetime | None]:
-    """The delivery report an event holds, and when the phone says it happened."""
-    status, time_field = DELIVERY_EVENTS[envelope["event"]]
+    """The delivery report an event holds, and when the phone says it happened (None for an
+    event we do not know, which is `unknown`)."""
+    event = envelope["event"]
+    status, time_field = DELIVERY_EVENTS.get(event, (UNKNOWN, None))
     payload = envelope.get("payload") or {}
     reason = scrub(str(payload.get("reason") or "delivery failed"), 200)
     report = DeliveryReport(
@@ -86,8 +109,9 @@ def parse_delivery(envelope: Mapping[str, Any]) -> tuple[DeliveryReport, datetim
         _text(payload, "messageId"),
         status,
         error=f"phone: {reason}" if status == "failed" else None,
+        provider_status=event,
     )
-    return report, _time(payload.get(time_field))
+    return report, _time(payload.get(time_field)) if time_field else None
 
 
 def _answer(status: int, text: str = "") -> Response:
@@ -99,11 +123,11 @@ def handle(services: Services, envelope: Mapping[str, Any]) -> Response:
     event = envelope["event"]
     if event == RECEIVED:
         sms = parse_received(envelope)
-        if phones.normalise(sms.phone) is None:  # the network's own texts ("TELKOMSEL")
+        if phones.normalise_sender(sms.phone) is None:  # the network's own ("TELKOMSEL")
             log.info("SMS from a sender that is not a phone number ignored")
         else:
             inbound.receive(services, sms)
-    elif event in DELIVERY_EVENTS:
+    elif is_delivery(event, envelope.get("payload") or {}):
         report, happened = parse_delivery(envelope)
         known = inbound.delivery(services, report)
         if not known and happened is not None and abs(datetime.now(UTC) - happened) < RECENT:

@@ -6,7 +6,8 @@ field names, protocols.md B1), and the outbound sender.
     POST /sms/twilio/status  MessageSid, MessageStatus, ErrorCode, …
 
 With TWILIO_AUTH_TOKEN set, both need a valid `X-Twilio-Signature` (403 otherwise); a missing
-field is a 400."""
+field is a 400. A `MessageStatus` we do not know is acknowledged and kept raw on the message,
+whose state it does not move; a failure with a retryable `ErrorCode` is sent again."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from twilio.twiml.messaging_response import MessagingResponse
 from casebridge.events import DeliveryReport, InboundSms
 from casebridge.settings import Settings
 from gateway.sms import inbound
+from gateway.sms.status_table import UNKNOWN
 from gateway.sms.webhook import WebhookError, bad_request, optional, required
 from gateway.webhooks import twilio_signature_required
 
 from .sms_sender import NAME, TwilioSender
-from .sms_status import DELIVERY_STATUS, ERROR_WORDS, OPTED_OUT_CODES
+from .sms_status import DELIVERY_STATUS, ERROR_WORDS, OPTED_OUT_CODES, retryable
 
 blueprint = Blueprint("twilio_sms", __name__)
 STATUS_PATH = "/sms/twilio/status"
@@ -43,11 +45,10 @@ def parse_incoming(form: Mapping[str, str]) -> InboundSms:
 
 
 def parse_status(form: Mapping[str, str]) -> DeliveryReport | None:
-    """The delivery report a status callback holds; None for states of inbound messages."""
-    try:
-        status = DELIVERY_STATUS[required(form, "MessageStatus")]
-    except ValueError as exc:
-        raise WebhookError(str(exc)) from None
+    """The delivery report a status callback holds; None for states of inbound messages. A
+    failure for a passing reason (a rate limit) is `retry`; a status we do not know, `unknown`."""
+    word = required(form, "MessageStatus")
+    status = DELIVERY_STATUS.get(word, UNKNOWN)
     sid = required(form, "MessageSid")
     if status is None:
         return None
@@ -55,7 +56,11 @@ def parse_status(form: Mapping[str, str]) -> DeliveryReport | None:
     error = None
     if status == "failed":
         error = f"Twilio {code}: {ERROR_WORDS.get(code, 'failed')}" if code else "failed"
-    return DeliveryReport(NAME, sid, status, error=error, opted_out=code in OPTED_OUT_CODES)
+        if retryable(code):
+            status = "retry"
+    return DeliveryReport(
+        NAME, sid, status, error=error, opted_out=code in OPTED_OUT_CODES, provider_status=word
+    )
 
 
 def twiml(response: MessagingResponse | None = None) -> Response:

@@ -1,5 +1,6 @@
 """Twilio message statuses and error codes as data (protocols.md B1.2): what a status callback
-or a failed send means for us. An unknown status is an explicit error listing the known ones."""
+or a failed send means for us. An unknown status is an explicit error listing the known ones
+(a status callback's is `unknown`, see gateway/sms/status_table.py)."""
 
 from __future__ import annotations
 
@@ -39,12 +40,27 @@ SEND_ERRORS: StatusTable[str] = StatusTable(
         21606: FAIL,  # 'From' is not an SMS-capable number of the account
         21617: FAIL,  # body longer than 1600 characters
         20003: RETRY,  # authentication: fixed by correcting the settings
-        20429: RETRY,  # too many requests
         30001: RETRY,  # queue overflow
+        21611: RETRY,  # too many messages queued for this 'From' number
+        # rate limits: a later attempt passes (courier retries 63018 from a status callback)
+        20429: RETRY,  # too many requests
+        14107: RETRY,  # SMS send rate limit exceeded
+        30022: RETRY,  # US A2P 10DLC rate limits exceeded
+        31206: RETRY,  # rate exceeded authorized limit
+        63017: RETRY,  # rate limit exceeded
+        63018: RETRY,  # rate limit exceeded for the channel
     },
 )
-"""Error `code` of a refused send -> what we do. Codes not listed follow the HTTP status:
-429 and 5xx retry, anything else fails."""
+"""Error `code` of a refused send or of a failed status callback -> what we do. Codes not
+listed follow the HTTP status for a send (429 and 5xx retry, anything else fails); a failed
+callback with an unlisted code is a final failure."""
+
+
+def retryable(error_code: str | None) -> bool:
+    """Whether a failed status callback's `ErrorCode` says to send the message again."""
+    code = (error_code or "").strip()
+    return code.isascii() and code.isdigit() and SEND_ERRORS.rows.get(int(code)) == RETRY
+
 
 OPTED_OUT_CODES = frozenset({"21610"})
 """`ErrorCode` values of a status callback that mean the person blocked our messages."""
@@ -57,5 +73,10 @@ ERROR_WORDS = {
     "30007": "filtered by the carrier",
     "30008": "unknown error",
     "21610": "recipient opted out",
+    "30001": "queue overflow",
+    "63018": "rate limited",
+    "14107": "rate limited",
+    "20429": "rate limited",
+    "30022": "rate limited",
 }
 """`ErrorCode` values of a status callback, in words for the case timeline."""

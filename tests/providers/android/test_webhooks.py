@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -104,6 +105,42 @@ def test_received_is_stored_with_its_route(phone, services):
     assert row.meta["received_at"].endswith("+07:00")
 
 
+DOCS_RECEIVED = {
+    "messageId": "abc123",
+    "message": "Android is always a sweet treat!",
+    "sender": "6505551212",
+    "recipient": "+1234567890",
+    "simNumber": 1,
+    "receivedAt": "2024-06-22T15:46:11.000+07:00",
+}
+"""The `sms:received` payload of the app's current docs: no deprecated `phoneNumber`."""
+
+
+@pytest.mark.parametrize(
+    ("fields", "sender"),
+    [
+        ({"sender": REPORTER}, REPORTER),
+        ({"sender": REPORTER, "phoneNumber": REPORTER}, REPORTER),  # the app today: both
+        ({"phoneNumber": REPORTER}, REPORTER),  # older app versions: only phoneNumber
+        ({"sender": "+6281234567890", "phoneNumber": REPORTER}, "+6281234567890"),
+        ({"sender": None, "phoneNumber": REPORTER}, REPORTER),
+    ],
+)
+def test_the_sender_is_read_from_sender_then_phone_number(phone, services, fields, sender):
+    payload = {**{k: v for k, v in DOCS_RECEIVED.items() if k != "sender"}, **fields}
+    assert phone.post("sms:received", payload).status_code == 204
+    [row] = inbound(services)
+    assert row.phone == sender and row.body == "Android is always a sweet treat!"
+    assert row.meta["sim_phone"] == "+1234567890"
+
+
+def test_the_docs_received_payload_keeps_its_sender_as_reported(phone, services):
+    """The docs' example sender has no country code: it is not taken for +62 6505551212."""
+    assert phone.post("sms:received", DOCS_RECEIVED).status_code == 204
+    [row] = inbound(services)
+    assert row.phone == "6505551212"
+
+
 def test_a_retried_webhook_is_one_message_identical_texts_are_two(phone, services):
     """The phone retries with the same event id; its messageId is the same for equal texts."""
     assert phone.received(REPORTER, "INFO", event_id="evt-1").status_code == 204
@@ -135,11 +172,17 @@ def test_a_retried_webhook_is_one_message_identical_texts_are_two(phone, service
         ),
         (
             json.dumps({"event": "sms:received", "id": "x", "payload": {"message": "hi"}}).encode(),
-            "missing field 'phoneNumber'",
+            "missing field 'sender'",
         ),
         (
             json.dumps({"event": "sms:failed", "id": "x", "payload": {"reason": "x"}}).encode(),
             "missing field 'messageId'",
+        ),
+        (
+            json.dumps(
+                {"event": "sms:sent", "id": "x", "payload": {"messageId": "a\x00"}}
+            ).encode(),
+            "field 'messageId' holds a NUL character",
         ),
     ],
 )
@@ -197,3 +240,23 @@ def test_redis_away_does_not_lose_the_message(phone, services, monkeypatch):
     monkeypatch.setattr(services.redis, "hset", down)
     assert phone.received(REPORTER, "LAPOR").status_code == 204
     assert len(inbound(services)) == 1
+
+
+def test_a_delivery_event_we_do_not_know_is_kept_raw_and_moves_nothing(
+    phone, services, sms_jobs, fake_phone, caplog
+):
+    """`sms:cancelled` (in the app's current docs, not in our table) for a delivered reply: 204,
+    so the phone does not retry it for two days; the reply stays delivered; one warning."""
+    assert phone.received(REPORTER, "INFO").status_code == 204
+    sms_jobs.run()
+    sent = fake_phone.sent[-1]["id"]
+    assert phone.delivery("sms:delivered", sent, REPORTER).status_code == 204
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            assert phone.post("sms:cancelled", {"messageId": sent}).status_code == 204
+    with services.db.session() as s:
+        row = s.scalars(select(Message).where(Message.direction == "out")).one()
+        assert (row.status, row.provider_status) == ("delivered", "sms:cancelled")
+    assert len([r for r in caplog.records if "'sms:cancelled'" in r.getMessage()]) == 1
+    # one without a message id is no delivery report: acknowledged and ignored
+    assert phone.post("sms:rerouted", {"reason": "x"}).status_code == 204
