@@ -424,7 +424,7 @@ def _reading(part: str, named: Province | None) -> tuple[int, Origin] | None:
             return outside, Origin(hits[0], named)
     if named is None:
         return None
-    fuzzy = match_regency(part, named.code, limit=1)
+    fuzzy = match_regency(part, named.code)
     if fuzzy:
         return _FUZZY, Origin(fuzzy[0], named, tuple(fuzzy))
     return _PROVINCE_ONLY, Origin(named=named)
