@@ -91,6 +91,19 @@ def _unknown(errors: dict, prefix: str, data: dict, known: set[str]) -> None:
         errors[f"{prefix}{name}"] = "unknown field"
 
 
+def _origin_error(origin: places.Origin, province: str | None) -> str:
+    """Why a typed regency is refused: unknown, only a province, or not in the province given."""
+    if origin.conflict:
+        home = places.province(origin.regency.province_code)
+        return (
+            f"{origin.regency.name} is in {home.name} ({home.code}), "
+            f"not in {origin.named.name} ({origin.named.code})"
+        )
+    if origin.named and not province:
+        return f"names only a province ({origin.named.code}); give a regency or city"
+    return "is not a known regency or city" + (" in that province" if province else "")
+
+
 def from_api(data: Any) -> Report:
     """Check the JSON of `POST /api/v1/reports` (design.md); every problem is reported."""
     errors: dict[str, str] = {}
@@ -144,14 +157,12 @@ def from_api(data: Any) -> Report:
     regency = regency_code = None
     regency_raw = _text(errors, "worker.regency", worker.get("regency"), 100)
     if regency_raw:
-        found = places.match_regency(regency_raw, province_code=province, limit=1)
-        if not found:
-            errors["worker.regency"] = "is not a known regency or city" + (
-                " in that province" if province else ""
-            )
+        origin = places.parse_origin(regency_raw, within=province)
+        if origin.regency is None or origin.conflict:
+            errors["worker.regency"] = _origin_error(origin, province)
         else:
-            regency, regency_code = found[0].name, found[0].code
-            province = province or found[0].province_code
+            regency, regency_code = origin.regency.name, origin.regency.code
+            province = origin.regency.province_code
 
     worker_phone = None
     wp_raw = worker.get("phone")

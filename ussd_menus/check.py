@@ -163,14 +163,14 @@ def _notes(menu: Menu) -> dict[str, set[str]]:
             notes[screen.id].add("wrong")
         for name in (screen.validate, screen.typed):
             if name in HINT_OF:
-                notes[screen.id].add(HINT_OF[name])
+                notes[screen.id].update(HINT_OF[name])
     return notes
 
 
 def _needed_texts(menu: Menu) -> dict[str, set[str]]:
     """Every text key, by section, that the menus and the engine use."""
     needed: dict[str, set[str]] = {k: set(v) for k, v in ENGINE_TEXTS.items()}
-    needed["common"].update(HINT_OF.values())
+    needed["common"].update(key for keys in HINT_OF.values() for key in keys)
     for sid, notes in _notes(menu).items():
         needed["common"].update(notes)
         screen = menu.screens[sid]

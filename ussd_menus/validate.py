@@ -84,7 +84,15 @@ def _regencies(text: str, province_code: str | None) -> tuple:
     return tuple(places.match_regency(text, province_code, limit=5))
 
 
+@lru_cache(maxsize=4096)
+def _origin(text: str, province_code: str | None) -> places.Origin:
+    return places.parse_origin(text, within=province_code)
+
+
 def province(text: str, answers: dict) -> Result:
+    """A province; a regency typed with a province it is not in is refused."""
+    if text.strip() and _origin(text, None).conflict:
+        return Result(hint="place_conflict")
     found = list(_provinces(text)) if text.strip() else []
     return _choose(
         text,
@@ -95,7 +103,15 @@ def province(text: str, answers: dict) -> Result:
 
 
 def regency(text: str, answers: dict) -> Result:
-    found = list(_regencies(text, answers.get("province"))) if text.strip() else []
+    """A regency of the province chosen before, alone or with its province ("Banyuwangi,
+    Jatim"); one of another province is refused."""
+    if not text.strip():
+        return Result(hint="bad_place")
+    code = answers.get("province")
+    origin = _origin(text, code)
+    if origin.conflict:
+        return Result(hint="place_conflict")
+    found = list(origin.alternatives) or list(_regencies(text, code))
     return _choose(
         text,
         found,
@@ -145,16 +161,16 @@ VALIDATORS: dict[str, Callable[[str, dict], Result]] = {
     "pin": pin,
 }
 HINT_OF = {
-    "name": "bad_name",
-    "country": "bad_country",
-    "province": "bad_place",
-    "regency": "bad_place",
-    "phone": "bad_phone",
-    "text": "bad_text",
-    "reference": "bad_ref",
-    "pin": "bad_pin",
+    "name": ("bad_name",),
+    "country": ("bad_country",),
+    "province": ("bad_place", "place_conflict"),
+    "regency": ("bad_place", "place_conflict"),
+    "phone": ("bad_phone",),
+    "text": ("bad_text",),
+    "reference": ("bad_ref",),
+    "pin": ("bad_pin",),
 }
-"""The `common` text key each validator answers with when it refuses the text."""
+"""The `common` text keys each validator may answer with when it refuses the text."""
 
 
 def validate(kind: str, text: str, answers: dict) -> Result:

@@ -63,20 +63,25 @@ def start(turn: Turn, description: str | None) -> None:
 
 
 def answer(turn: Turn, state: dict[str, Any]) -> None:
-    """Read the reply to the question asked; ask again (once) when it is not understood."""
+    """Read the reply to the question asked; ask again (once) when it is not understood or
+    contradicts itself (a regency not in the province named with it)."""
     turn.lang = state.get("lang") or turn.lang
     asking = state.get("asking")
     if asking not in questions.DEFAULTS:
         _advance(turn, state)
         return
-    found = questions.read(asking, turn.text, state["answers"], turn.lang)
+    again = None
+    try:
+        found = questions.read(asking, turn.text, state["answers"], turn.lang)
+    except questions.AskAgain as unclear:
+        found, again = None, unclear.text
     if found is None:
         if asking == "category" and not turn.text.strip().isdigit():
             _describe(state, turn.text)  # the reporter's own words about the problem
         state["tries"] = int(state.get("tries", 0)) + 1
         if state["tries"] < questions.dialogue()["tries"]:
             _save(turn, state)
-            turn.send(questions.retry(asking, turn.lang))
+            turn.send(again or questions.retry(asking, turn.lang))
             return
         found = dict(questions.DEFAULTS[asking])
     _describe(state, found.pop("extra", None))

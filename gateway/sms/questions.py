@@ -165,27 +165,37 @@ def guess(description: str) -> Answers:
     return guessed
 
 
-def _origin(text: str) -> Answers | None:
-    province = places.match_province(text, limit=1)
-    regency = places.match_regency(text, limit=1)
-    query = fold(text)
-    if regency and (not province or fold(regency[0].short) in (query, _strip_kind(query))):
-        r = regency[0]
+class AskAgain(Exception):
+    """A reply that was read but cannot be taken as it is; `text` asks the question again."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _origin(text: str, lang: str) -> Answers | None:
+    origin = places.parse_origin(text)
+    if origin.conflict:
+        raise AskAgain(
+            texts.render(
+                "retry.origin_conflict",
+                lang,
+                regency=origin.regency.short,
+                province=places.province(origin.regency.province_code).name,
+                named=origin.named.name,
+            )
+        )
+    if origin.regency:
+        r = origin.regency
         return {"province": r.province_code, "regency": r.name, "regency_code": r.code}
-    if province:
-        return {"province": province[0].code}
+    if origin.named:
+        return {"province": origin.named.code}
     return None
 
 
-def _strip_kind(query: str) -> str:
-    words = query.split()
-    if len(words) > 1 and words[0] in ("kab", "kabupaten", "kota", "kodya"):
-        words = words[1:]
-    return " ".join(words)
-
-
 def read(question: str, text: str, answers: Answers, lang: str) -> Answers | None:
-    """The answers a reply gives to `question`, or None when it is not understood."""
+    """The answers a reply gives to `question`, or None when it is not understood; AskAgain
+    when it is understood but contradicts itself."""
     text = text.strip()
     if not text:
         return None
@@ -219,5 +229,5 @@ def read(question: str, text: str, answers: Answers, lang: str) -> Answers | Non
             return None
         return {"name": " ".join(text.split())}
     if question == "origin":
-        return _origin(text)
+        return _origin(text, lang)
     raise ValueError(f"unknown question {question!r}")

@@ -171,3 +171,53 @@ def test_minimal_report_is_accepted(client, services, api_key, jobs):
         assert case.worker.gender == "unspecified"
     with services.db.session() as s:  # sms_safe defaults to false: nothing to the reporter
         assert s.scalars(select(Message.purpose)).all() == ["case_forward"]
+
+
+@pytest.mark.parametrize(
+    "worker, regency, province",
+    [
+        ({"regency": "Banyuwangi, Jawa Timur"}, "Kabupaten Banyuwangi", "ID-JI"),
+        ({"regency": "Kab. Banyuwangi Jatim"}, "Kabupaten Banyuwangi", "ID-JI"),
+        (
+            {"province": "ID-JI", "regency": "Banyuwangi, Jawa Timur"},
+            "Kabupaten Banyuwangi",
+            "ID-JI",
+        ),
+    ],
+)
+def test_regency_typed_with_its_province_is_routed_to_the_regency(
+    client, services, api_key, jobs, worker, regency, province
+):
+    body = {**_without("organisation"), "worker": {"country": "MY", **worker}}
+    resp = post(client, api_key("POSDESA-JATIM"), body)
+    assert resp.status_code == 201, resp.get_json()
+    jobs.run()
+    with services.db.session() as s:
+        case = s.scalars(select(Case)).one()
+        assert (case.worker.regency, case.worker.province) == (regency, province)
+        assert case.organisation.code == "SBMI-BWI"
+
+
+@pytest.mark.parametrize(
+    "worker, message",
+    [
+        (
+            {"regency": "Banyuwangi, Jawa Tengah"},
+            "Kabupaten Banyuwangi is in Jawa Timur (ID-JI), not in Jawa Tengah (ID-JT)",
+        ),
+        (
+            {"province": "ID-JT", "regency": "Banyuwangi"},
+            "Kabupaten Banyuwangi is in Jawa Timur (ID-JI), not in Jawa Tengah (ID-JT)",
+        ),
+        (
+            {"province": "ID-JI", "regency": "Banyuwangi, Jawa Tengah"},
+            "Kabupaten Banyuwangi is in Jawa Timur (ID-JI), not in Jawa Tengah (ID-JT)",
+        ),
+        ({"regency": "Jawa Timur"}, "names only a province (ID-JI); give a regency or city"),
+    ],
+)
+def test_regency_and_province_that_disagree_are_refused(client, services, api_key, worker, message):
+    resp = post(client, api_key("SBMI-BWI"), {**BODY, "worker": worker})
+    assert resp.status_code == 400
+    assert resp.get_json()["fields"] == {"worker.regency": message}
+    assert counts(services) == (0, 0, 0)

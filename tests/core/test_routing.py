@@ -111,3 +111,85 @@ organisations:
             )
         s.flush()
         assert route(s, facts).organisation.code == "B"
+
+
+VILLAGE_POSTS = """
+organisations:
+  - {code: KOORD, name: K, kind: coordinator}
+  - {code: POS-LOTIM, name: Pos Lombok Timur, covers: {regencies: [Lombok Timur]}}
+  - {code: SBMI-NTB, name: SBMI NTB, covers: {provinces: [ID-NB], regencies: [Sumbawa]}}
+  - {code: POS-KUPANG, name: Pos Kupang, covers: {regencies: [Kupang], countries: [MY]}}
+"""
+
+
+@pytest.fixture
+def village_posts(services):
+    from casebridge import directory
+
+    with services.db.session() as s:
+        directory.apply(s, directory.parse_text(VILLAGE_POSTS))
+
+
+@pytest.mark.parametrize(
+    "facts, expected, why",
+    [
+        # the province is known, the regency not: a post covering part of it, not the coordinator
+        (CaseFacts("other", None, "ID-NB", None), "POS-LOTIM", "regency unknown"),
+        (CaseFacts("other", "MY", "ID-NT", None), "POS-KUPANG", "regency unknown"),
+        # an exact regency still comes first
+        (CaseFacts("other", None, "ID-NB", "Kabupaten Sumbawa"), "SBMI-NTB", "regency"),
+        (CaseFacts("other", None, "ID-NB", "Lombok Timur"), "POS-LOTIM", "regency"),
+        # a known regency nobody covers is still the coordinator's
+        (CaseFacts("other", None, "ID-NB", "Kabupaten Bima"), "KOORD", "coordinator"),
+        # nobody covers any part of that province
+        (CaseFacts("other", None, "ID-BA", None), "KOORD", "coordinator"),
+        # a post covering part of a province takes only the countries it lists
+        (CaseFacts("other", "HK", "ID-NT", None), "KOORD", "coordinator"),
+    ],
+)
+def test_province_known_regency_unknown(services, village_posts, facts, expected, why):
+    with services.db.session() as s:
+        decision = route(s, facts)
+        assert decision.organisation.code == expected, decision.reason
+        assert why in decision.reason
+
+
+def test_covering_part_of_the_province_is_said_on_the_timeline(services, village_posts):
+    with services.db.session() as s:
+        decision = route(s, CaseFacts("other", "MY", "ID-NT", None))
+    assert decision.reason == (
+        "best match on province (covers some of its regencies: Kupang; regency unknown), country"
+    )
+
+
+def test_the_whole_province_comes_before_part_of_it(services, orgs):
+    from casebridge.routing import candidates
+
+    facts = CaseFacts("unpaid_wages", "MY", "ID-JI", None)
+    with services.db.session() as s:
+        found = [o.code for o in candidates(s, facts)]
+        assert found[:3] == ["POSDESA-JATIM", "SBMI-BWI", "SOLIDARITAS-MY"]
+        assert route(s, facts).reason == "best match on province"
+
+
+def test_reporter_may_choose_a_post_covering_part_of_the_province(services, orgs):
+    with services.db.session() as s:
+        chosen = org(s, "SBMI-BWI")
+        d = route(s, CaseFacts("unpaid_wages", "MY", "ID-JI", None), preferred=chosen)
+        assert d.organisation.code == "SBMI-BWI" and "chosen by the reporter" in d.reason
+
+
+def test_a_case_from_a_province_reaches_the_post_and_its_timeline_says_why(
+    services, village_posts, jobs
+):
+    from casebridge.reports import Report
+    from gateway.submit import submit_report
+
+    report = Report(reporter_phone="+6281234567891", category="other", channel="desk")
+    report.province = "ID-NB"
+    submit_report(services, "k-ntb", report)
+    jobs.run()
+    with services.db.session() as s:
+        case = s.scalars(select(Case)).one()
+        assert case.organisation.code == "POS-LOTIM"
+        assert "covers some of its regencies: Lombok Timur; regency unknown" in case.events[1].note

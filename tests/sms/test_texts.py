@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebridge import gsm, taxonomy
+from casebridge import gsm, places, taxonomy
 from casebridge import texts as case_texts
 from gateway.sms import questions, texts
 
@@ -35,6 +35,9 @@ FILLED = {
     "source": LONGEST_ORG,
     "status": LONGEST_STATUS,
     "code": "SERIKAT-JABAR",
+    "regency": max((r.short for r in places.regencies()), key=len),
+    "province": max((p.name for p in places.provinces()), key=len),
+    "named": max((p.name for p in places.provinces()), key=len),
 }
 FREE = {"text", "category", "place", "worker", "reporter", "safe", "last_sms", "description"}
 """Fields carrying free or variable-length words: those texts may take more than one SMS."""
