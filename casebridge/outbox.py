@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import gsm
+from .attempts import Backoff, Durable
 from .models import Case, Message, Reporter, utcnow
+from .models.messages import MessageStatus
 from .timeline import record
 
 RETRY_DELAYS = (30, 120, 600, 1800, 3600, 3 * 3600)
 """Seconds before each retry of a transient failure; after the last one the message fails."""
-STALE_SENDING = timedelta(minutes=5)
+OUTBOX = Durable(
+    Message,
+    ready=(MessageStatus.QUEUED, MessageStatus.RETRYING),
+    sending=MessageStatus.SENDING,
+    retrying=MessageStatus.RETRYING,
+    backoff=Backoff(RETRY_DELAYS),
+    scope=(Message.direction == "out",),
+)
 
 
 def _opted_out(session: Session, phone: str) -> bool:
@@ -43,7 +52,7 @@ def queue(
         our_number=our_number,
         body=body,
         purpose=purpose,
-        status="queued",
+        status=MessageStatus.QUEUED,
         encoding=encoding,
         segments=segments,
         case_id=case.id if case is not None else None,
@@ -83,42 +92,34 @@ def queue_to_reporter(
 
 
 def claim(session: Session, message_id: int) -> Message | None:
-    """Atomically take a message for sending; None if another worker has it or it is done."""
-    result = session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status.in_(("queued", "retrying")))
-        .values(status="sending", attempts=Message.attempts + 1, updated_at=utcnow())
-    )
-    if not result.rowcount:
-        return None
-    return session.get(Message, message_id, populate_existing=True)
+    """Take a message for sending; None if another worker has it or it is done."""
+    return OUTBOX.claim(session, message_id)
 
 
-def mark_sent(message: Message, provider_message_id: str | None, status: str = "sent") -> None:
+def mark_sent(
+    message: Message, provider_message_id: str | None, status: str = MessageStatus.SENT
+) -> None:
     message.status = status
     message.provider_message_id = provider_message_id
     message.sent_at = utcnow()
     message.next_attempt_at = None
     message.error = None
-    if status == "delivered":
+    if status == MessageStatus.DELIVERED:
         message.delivered_at = message.sent_at
 
 
 def mark_retry(message: Message, error: str) -> bool:
     """Schedule another attempt; False (and failed) when the attempts are used up."""
     message.error = error[:500]
-    if message.attempts > len(RETRY_DELAYS):
-        message.status = "failed"
-        message.next_attempt_at = None
+    if OUTBOX.retry_later(message) is None:
+        message.status, message.next_attempt_at = MessageStatus.FAILED, None
         return False
-    message.status = "retrying"
-    message.next_attempt_at = utcnow() + timedelta(seconds=RETRY_DELAYS[message.attempts - 1])
     return True
 
 
 def mark_failed(session: Session, message: Message, error: str, opted_out: bool = False) -> None:
     """A final failure: on the message, on its case's timeline, and an opt-out if it means one."""
-    message.status = "failed"
+    message.status = MessageStatus.FAILED
     message.error = error[:500]
     message.next_attempt_at = None
     if message.case_id is not None:
@@ -144,32 +145,7 @@ def _recipient(message: Message) -> str:
 
 def due(session: Session, limit: int = 500) -> list[int]:
     """Messages whose (re)send is due: queued/retrying past their time, or stuck in sending."""
-    now = utcnow()
-    stale = session.scalars(
-        select(Message.id).where(
-            Message.direction == "out",
-            Message.status == "sending",
-            Message.updated_at < now - STALE_SENDING,
-        )
-    ).all()
-    if stale:
-        session.execute(
-            update(Message)
-            .where(Message.id.in_(stale))
-            .values(status="retrying", next_attempt_at=now)
-        )
-    return list(
-        session.scalars(
-            select(Message.id)
-            .where(
-                Message.direction == "out",
-                Message.status.in_(("queued", "retrying")),
-                Message.next_attempt_at <= now,
-            )
-            .order_by(Message.id)
-            .limit(limit)
-        )
-    )
+    return OUTBOX.due(session, limit)
 
 
 def apply_delivery(
@@ -198,13 +174,13 @@ def apply_delivery(
     if provider_status:
         message.provider_status = provider_status[:40]
     if status == "delivered":
-        message.status = "delivered"
+        message.status = MessageStatus.DELIVERED
         message.delivered_at = utcnow()
-    elif status == "failed" and message.status != "failed":
+    elif status == "failed" and message.status != MessageStatus.FAILED:
         mark_failed(session, message, error or "delivery failed", opted_out=opted_out)
-    elif status == "retry" and message.status == "sent":
+    elif status == "retry" and message.status == MessageStatus.SENT:
         if not mark_retry(message, error or "delivery failed"):
             mark_failed(session, message, message.error or "delivery failed")
-    elif status == "sent" and message.status in ("queued", "sending", "retrying"):
-        message.status = "sent"
+    elif status == "sent" and message.status in OUTBOX.ready + (MessageStatus.SENDING,):
+        message.status = MessageStatus.SENT
     return message

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .models import ContactEvent, Message, Reporter, utcnow
+from .models.messages import MessageStatus
 
 
 def get_or_create(session: Session, phone: str, language: str = "id") -> Reporter:
@@ -42,9 +43,11 @@ def opt_out(
         .where(
             Message.direction == "out",
             Message.phone == phone,
-            Message.status.in_(("queued", "retrying")),
+            Message.status.in_((MessageStatus.QUEUED, MessageStatus.RETRYING)),
         )
-        .values(status="cancelled", error="recipient opted out (STOP)", updated_at=utcnow())
+        .values(
+            status=MessageStatus.CANCELLED, error="recipient opted out (STOP)", updated_at=utcnow()
+        )
     )
     return cancelled.rowcount or 0
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from casebridge import forwarding
 from casebridge.forwarding import delivery
 from casebridge.models import Forward
+from casebridge.models.forwards import ForwardStatus
 
 from . import queues
 from .runtime import current
@@ -36,7 +37,9 @@ def after_case(case_id: int, created: bool) -> None:
     with rt.db.session() as session:
         ids = list(
             session.scalars(
-                select(Forward.id).where(Forward.case_id == case_id, Forward.status == "pending")
+                select(Forward.id).where(
+                    Forward.case_id == case_id, Forward.status == ForwardStatus.PENDING
+                )
             )
         )
     queues.enqueue_each(rt.redis, queues.FORWARD_CASE, ids)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from casebridge import outbox, phones
 from casebridge.events import DeliveryReport, InboundSms
 from casebridge.models import Message
+from casebridge.models.messages import MessageStatus
 from workers import queues
 
 from ..services import Services
@@ -64,7 +65,7 @@ def receive(services: Services, event: InboundSms) -> Received:
             phone=phone,
             our_number=event.our_number[:40] if event.our_number else None,
             body=text,
-            status="received",
+            status=MessageStatus.RECEIVED,
             meta=meta or None,
         )
         try:
@@ -75,7 +76,7 @@ def receive(services: Services, event: InboundSms) -> Received:
             return Received(None, duplicate=True)
         if immediate:
             acks = optout.apply(session, row, command)
-            row.status = "done"
+            row.status = MessageStatus.DONE
         row_id = row.id
     if not immediate:
         queues.enqueue(services.redis, queues.HANDLE_SMS, row_id)

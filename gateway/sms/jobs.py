@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
+from casebridge import attempts
 from casebridge.forwarding.schedule import take_pending
-from casebridge.models import Message, utcnow
+from casebridge.models import Message
+from casebridge.models.messages import MessageStatus
 from casebridge.reports import Report
 from workers import queues
 from workers.runtime import current
@@ -35,7 +37,7 @@ REACTION_TIME = timedelta(seconds=2)
 SWEEP_AFTER = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
 LOCK_SECONDS = 60
-WAITING = ("received", "submitting")
+WAITING = (MessageStatus.RECEIVED, MessageStatus.SUBMITTING)
 
 
 def _services() -> Services:
@@ -123,7 +125,7 @@ def _handle_one(services: Services, message_id: int) -> None:
             if message is None or message.status not in WAITING:
                 return
             turn = None
-            if message.status == "received":
+            if message.status == MessageStatus.RECEIVED:
                 if _near_duplicate(session, message):
                     message.status = "duplicate"
                     return
@@ -131,10 +133,10 @@ def _handle_one(services: Services, message_id: int) -> None:
                 handler.handle(turn)
                 if turn.report is not None:
                     message.meta = {**(message.meta or {}), "report": turn.report.to_payload()}
-                    message.status = "submitting"
+                    message.status = MessageStatus.SUBMITTING
                 else:
-                    message.status = "done"
-            submitting = message.status == "submitting"
+                    message.status = MessageStatus.DONE
+            submitting = message.status == MessageStatus.SUBMITTING
             key = f"sms:{message.dedupe_key}"
             payload = (message.meta or {}).get("report")
             forwards = take_pending(session)
@@ -149,8 +151,8 @@ def _handle_one(services: Services, message_id: int) -> None:
         with services.db.session() as session:
             session.execute(
                 update(Message)
-                .where(Message.id == message_id, Message.status == "submitting")
-                .values(status="done")
+                .where(Message.id == message_id, Message.status == MessageStatus.SUBMITTING)
+                .values(status=MessageStatus.DONE)
             )
 
 
@@ -164,30 +166,15 @@ def _count_failure(services: Services, message_id: int, exc: Exception) -> None:
         message.attempts += 1
         message.error = f"{type(exc).__name__}: {exc}"[:500]
         if message.attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
+            message.status = MessageStatus.FAILED
 
 
 def sweep() -> int:
     """Re-enqueue inbound SMS still waiting a while after they came in (or were last swept)."""
     services = _services()
-    now = utcnow()
-    cutoff = now - SWEEP_AFTER
+    waiting = (Message.direction == "in") & Message.status.in_(WAITING)
     with services.db.session() as session:
-        ids = list(
-            session.scalars(
-                select(Message.id)
-                .where(
-                    Message.direction == "in",
-                    Message.status.in_(WAITING),
-                    Message.created_at < cutoff,
-                    or_(Message.next_attempt_at.is_(None), Message.next_attempt_at < cutoff),
-                )
-                .order_by(Message.id)
-                .limit(500)
-            )
-        )
-        if ids:
-            session.execute(update(Message).where(Message.id.in_(ids)).values(next_attempt_at=now))
+        ids = attempts.lost(session, Message, waiting, Message.next_attempt_at, SWEEP_AFTER)
     for message_id in ids:
         queues.enqueue(services.redis, queues.HANDLE_SMS, message_id)
     return len(ids)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from casebridge import gsm, outbox, reporters
 from casebridge.models import Case, Message, Reporter, utcnow
+from casebridge.models.messages import MessageStatus
 from casebridge.status import OPEN_STATUSES
 from casebridge.texts import DEFAULT_LANGUAGE
 from casebridge.timeline import record
@@ -47,7 +48,7 @@ def _last_word(session: Session, message: Message, reporter: Reporter, body: str
         our_number=message.our_number,
         body=body,
         purpose="stop_ack",
-        status="queued",
+        status=MessageStatus.QUEUED,
         encoding=encoding,
         segments=segments,
         reporter_id=reporter.id,

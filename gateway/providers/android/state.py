@@ -13,6 +13,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, or_, select
 
 from casebridge.models import Message as Row
+from casebridge.models.messages import MessageStatus
 from casebridge.settings import Settings
 
 from ...services import Services
@@ -21,7 +22,7 @@ from .protocol import NAME, PING
 log = logging.getLogger(__name__)
 
 SILENT_AFTER = timedelta(minutes=15)
-WAITING = ("queued", "retrying", "sending")
+WAITING = (MessageStatus.QUEUED, MessageStatus.RETRYING, MessageStatus.SENDING)
 HORIZON = timedelta(days=2)
 """How far back a row the relay accepted after the phone went silent still counts as waiting."""
 
@@ -76,7 +77,7 @@ def waiting(services: Services, since: datetime | None) -> int:
             select(func.count(Row.id)).where(
                 Row.direction == "out",
                 Row.provider == NAME,
-                or_(Row.status.in_(WAITING), (Row.status == "sent") & accepted),
+                or_(Row.status.in_(WAITING), (Row.status == MessageStatus.SENT) & accepted),
             )
         )
 
