@@ -1,31 +1,16 @@
-"""Every SMS dialogue in tests/scenarios/sms/, replayed through the real webhooks, real Redis,
-the real database, the RQ jobs and both providers' real SDKs talking to the local fakes."""
+"""Every SMS dialogue in tests/scenarios/sms/, replayed by the scenario runner through the
+real webhooks, real Redis, the real database, the RQ jobs and both providers' real SDKs
+talking to the local fakes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
-from sqlalchemy import select
+from scenarios.runner import files, replay
 
-from casebridge.models import Caseworker
-
-from .scenario import Runner
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "sms"
+from .driver import SmsDriver
 
 
-def _scenarios() -> list:
-    found = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        found.append(pytest.param(yaml.safe_load(path.read_text(encoding="utf-8")), id=path.stem))
-    return found
-
-
-@pytest.mark.parametrize("scenario", _scenarios())
-def test_scenario(scenario, client, services, sms_jobs, orgs, fake_at, fake_twilio):
-    with services.db.session() as s:
-        caseworkers = set(s.scalars(select(Caseworker.phone)))
+@pytest.mark.parametrize("path", files("sms"))
+def test_scenario(path, client, services, sms_jobs, orgs, fake_at, fake_twilio):
     fakes = {"africastalking": fake_at, "twilio": fake_twilio}
-    Runner(scenario, client, services, sms_jobs, fakes, caseworkers).run()
+    replay(path, SmsDriver(client, services, sms_jobs, fakes), services)
