@@ -165,3 +165,33 @@ def test_stuck_sending_row_is_recovered_by_the_sweeper(services, orgs, jobs):
     assert jobs.tick()["messages"] == 1
     jobs.run()
     assert message(services, mid).status == "sent"
+
+
+def test_a_message_that_keeps_failing_waits_longer_each_time_then_fails_on_its_case(
+    services, orgs, jobs
+):
+    tries = len(outbox.RETRY_DELAYS) + 1
+    sender = ScriptedSender(*[RetryableSendError("HTTP 503")] * (tries + 3))
+    jobs.senders["scripted"] = sender
+    case_id = new_case(services, jobs)
+    mid = queue_one(services, case_id)
+    from workers import queues
+
+    waits = []
+    queues.enqueue(services.redis, queues.SEND_SMS, mid)
+    for _ in range(tries + 2):  # more chances than it may take
+        jobs.run()
+        m = message(services, mid)
+        if m.status != "retrying":
+            break
+        waits.append(round((m.next_attempt_at - m.updated_at).total_seconds()))
+        with services.db.session() as s:  # the wait is over
+            s.execute(update(Message).where(Message.id == mid).values(next_attempt_at=utcnow()))
+        assert jobs.tick()["messages"] == 1
+    assert waits == list(outbox.RETRY_DELAYS)  # each wait as long as the table says, growing
+    m = message(services, mid)
+    assert m.status == "failed" and m.attempts == tries and len(sender.sent) == tries
+    assert jobs.tick()["messages"] == 0  # given up: never sent again
+    with services.db.session() as s:
+        kinds = [e.kind for e in s.get(Case, case_id).events]
+    assert kinds.count("message_failed") == 1
