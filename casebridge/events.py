@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,35 @@ class DeliveryReport:
     opted_out: bool = False
     provider_status: str | None = None
     """The provider's own word for it, as reported."""
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """A provider's end-of-USSD-session notification. `outcome`: completed (the last screen
+    was reached), dropped (it ended while a screen waited for input), failed (our error)."""
+
+    provider: str
+    session_id: str
+    outcome: str
+    phone: str | None = None
+    hops: int | None = None
+    duration_ms: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    """A provider's final notification of a call."""
+
+    provider: str
+    call_id: str
+    status: str
+    """`completed`, `busy`, `no-answer`, `failed`, `canceled`…"""
+    cause: str | None = None
+    """The provider's own word for why it ended, as sent."""
+    cause_label: str | None = None
+    """`cause` when the provider's adapter knows the word, else None: a bounded metric label."""
+    duration: int | None = None
+    """Seconds."""
+    phone: str | None = None
+    meta: dict = field(default_factory=dict)

@@ -14,7 +14,7 @@ from casebridge.settings import Settings
 
 from . import metrics
 from .bodylimit import BodyLimit
-from .providers import all_providers
+from .providers.registry import all_providers
 from .services import Services
 from .voice import audio
 from .web import dashboard, home, simulator

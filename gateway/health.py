@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from .providers import all_providers
+from .providers.registry import all_providers
 
 bp = Blueprint("health", __name__)
 

@@ -7,7 +7,7 @@ import logging
 import click
 
 from .. import redact
-from ..providers import all_providers
+from ..providers.registry import all_providers
 from . import cases, db, export, menus, orgs, serve, simulate, stats, worker
 
 COMMANDS = (serve, worker, db, orgs, cases, stats, menus, simulate, export)

@@ -8,7 +8,7 @@ from casebridge.settings import Settings, SettingsError
 from workers import forwarding, runtime, sla
 from workers.runner import Ticker, make_worker
 
-from ..providers import build_senders, voice_lines
+from ..providers.registry import build_senders, voice_lines
 from ..services import Services
 from ..sms import jobs as sms_jobs
 from .common import load_settings

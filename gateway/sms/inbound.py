@@ -21,9 +21,9 @@ from casebridge.models import Message
 from casebridge.models.messages import MessageStatus
 from workers import queues
 
+from ..providers.base import WebhookError
 from ..services import Services
 from . import keywords, optout
-from .webhook import WebhookError
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 5000

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
 
 from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from casebridge.events import SessionEnd
 from casebridge.models import ChannelSession, utcnow
 
 from ..services import Services
@@ -21,19 +20,6 @@ OUTCOMES = ("completed", "dropped", "failed")
 """completed: the session reached its last screen; dropped: it ended while a screen waited
 for input; failed: it ended because of an error on our side."""
 UNKNOWN_SCREEN = "unknown"
-
-
-@dataclass(frozen=True)
-class SessionEnd:
-    """A provider's end-of-session notification, in plain terms."""
-
-    provider: str
-    session_id: str
-    outcome: str
-    phone: str | None = None
-    hops: int | None = None
-    duration_ms: int | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def _stored(store: Store, session_id: str) -> Session | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
-from casebridge.events import VoiceStep
+from casebridge.events import CallEnd, VoiceStep
 from casebridge.settings import Settings
 from ivr_scripts import engine
 from ivr_scripts.catalogue import DEFAULT_LANGUAGE
@@ -63,11 +63,11 @@ def answer(
     record.reply = adapter.render(step, record.seq)
     store.save(record)
     if record.closed and record.reference:  # the report came in after the hang-up
-        records.close(services, records.CallEnd(adapter.provider, event.call_id, ""), record)
+        records.close(services, CallEnd(adapter.provider, event.call_id, ""), record)
     return record.reply
 
 
-def finish(services: Services, end: records.CallEnd) -> None:
+def finish(services: Services, end: CallEnd) -> None:
     """The provider says the call is over: record it once, and keep the call marked closed
     until it expires (for a step that arrives late)."""
     store = CallStore(services.redis)

@@ -3,63 +3,22 @@ the case it opened) written from the provider's final notification, and the metr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from casebridge.events import CallEnd
 from casebridge.models import ChannelSession, utcnow
 
 from ..services import Services
 from . import metrics
 from .store import CallRecord
 
-KNOWN_CAUSES = frozenset(
-    {
-        # Africa's Talking `hangupCause` (protocols.md A3.1)
-        "NORMAL_CLEARING",
-        "CALL_REJECTED",
-        "NORMAL_TEMPORARY_FAILURE",
-        "RECOVERY_ON_TIMER_EXPIRE",
-        "ORIGINATOR_CANCEL",
-        "LOSE_RACE",
-        "USER_BUSY",
-        "NO_ANSWER",
-        "NO_USER_RESPONSE",
-        "SUBSCRIBER_ABSENT",
-        "SERVICE_UNAVAILABLE",
-        "USER_NOT_REGISTERED",
-        "UNALLOCATED_NUMBER",
-        "UNSPECIFIED",
-        # Twilio's final `CallStatus` (protocols.md B2.1), its only word for why a call ended
-        "completed",
-        "busy",
-        "failed",
-        "no-answer",
-        "canceled",
-    }
-)
 
-
-@dataclass(frozen=True)
-class CallEnd:
-    """A provider's final notification, in plain words."""
-
-    provider: str
-    call_id: str
-    status: str
-    """`completed`, `busy`, `no-answer`, `failed`, `canceled`…"""
-    cause: str | None = None
-    duration: int | None = None
-    """Seconds."""
-    phone: str | None = None
-    meta: dict = field(default_factory=dict)
-
-
-def cause_label(cause: str | None) -> str:
-    """A bounded label for the metrics: a known cause, else `other`."""
-    return cause if cause in KNOWN_CAUSES else ("unknown" if not cause else "other")
+def cause_label(end: CallEnd) -> str:
+    """A bounded label for the metrics: a cause the provider knows, else `other`/`unknown`."""
+    return end.cause_label or ("unknown" if not end.cause else "other")
 
 
 def close(services: Services, end: CallEnd, record: CallRecord | None) -> bool:
@@ -82,7 +41,7 @@ def close(services: Services, end: CallEnd, record: CallRecord | None) -> bool:
     if created:
         redis = services.redis
         metrics.count(redis, "completed", end.provider)
-        metrics.count(redis, "hangup", end.provider, cause_label(end.cause))
+        metrics.count(redis, "hangup", end.provider, cause_label(end))
         if end.duration:
             metrics.count(redis, "seconds", end.provider, by=end.duration)
     return created

@@ -7,10 +7,9 @@ import pytest
 
 from gateway.providers.africastalking import sms as at_sms
 from gateway.providers.africastalking import sms_status as at
+from gateway.providers.base import UnknownStatus, WebhookError
 from gateway.providers.twilio import sms as twilio_sms
 from gateway.providers.twilio import sms_status as tw
-from gateway.sms.status_table import UnknownStatus
-from gateway.sms.webhook import WebhookError
 
 
 @pytest.mark.parametrize(

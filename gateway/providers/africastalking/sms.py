@@ -16,9 +16,8 @@ from flask import Blueprint, Response, current_app, request
 
 from casebridge.events import DeliveryReport, InboundSms
 from casebridge.settings import Settings
+from gateway.providers.base import UNKNOWN, WebhookError, bad_request, optional, required
 from gateway.sms import inbound
-from gateway.sms.status_table import UNKNOWN
-from gateway.sms.webhook import WebhookError, bad_request, optional, required
 from gateway.webhooks import at_token_required
 
 from .sms_sender import NAME, AfricasTalkingSender

@@ -14,10 +14,10 @@ from africastalking import SMSService
 from africastalking.Service import AfricasTalkingException
 
 from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendError, SendResult
-from gateway.sms.scrub import scrub
-from gateway.sms.status_table import UnknownStatus
+from gateway.providers.base import UnknownStatus, scrub
 
-from .sms_status import OPTED_OUT, RETRY, SEND_STATUS, SENT
+from ..base import OPTED_OUT, RETRY, SENT
+from .sms_status import SEND_STATUS
 
 NAME = "africastalking"
 TIMEOUT = (3.05, 10)

@@ -4,9 +4,7 @@ delivery report means for us. An unknown value is an explicit error listing the 
 
 from __future__ import annotations
 
-from gateway.sms.status_table import StatusTable
-
-SENT, RETRY, FAIL, OPTED_OUT = "sent", "retry", "fail", "opted_out"
+from gateway.providers.base import FAIL, OPTED_OUT, RETRY, SENT, StatusTable
 
 SEND_STATUS: StatusTable[tuple[str, str]] = StatusTable(
     "Africa's Talking recipient statusCode",

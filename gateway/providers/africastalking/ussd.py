@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from casebridge.events import UssdHop
+from casebridge.events import SessionEnd, UssdHop
 from ussd_menus.menu import DEFAULT_LANGUAGE
 from ussd_menus.notices import notice
 from ussd_menus.screens import Screen
@@ -23,7 +23,7 @@ from ussd_menus.screens import Screen
 from ...services import Services
 from ...ussd import fastpath, metrics
 from ...ussd.hop import SESSION_ID, answer, caller
-from ...ussd.records import SessionEnd, record_end
+from ...ussd.records import record_end
 from ...webhooks import at_token_required
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from africastalking.Service import AfricasTalkingException
 from africastalking.Voice import VoiceService
 from flask import Blueprint, Response, current_app, request
 
-from casebridge.events import VoiceStep
+from casebridge.events import CallEnd, VoiceStep
 from casebridge.messaging import PermanentSendError, RetryableSendError
 from casebridge.settings import Settings
 from ivr_scripts import urls
@@ -27,7 +27,6 @@ from ivr_scripts.step import Step
 from ...voice import callback, calls, fields, links
 from ...voice import metrics as voice_metrics
 from ...voice.jobs import download
-from ...voice.records import CallEnd
 from ...voice.store import valid_call_id
 from ...webhooks import at_token_required
 
@@ -94,12 +93,37 @@ def _answer(services, voice: calls.Adapter) -> str:
         call_id=call_id,
         status=(form.get("callSessionState") or "completed").lower(),
         cause=form.get("hangupCause") or None,
+        cause_label=_known(form.get("hangupCause")),
         duration=fields.seconds(form.get("durationInSeconds")),
         phone=phone or None,
         meta={"cost": form.get("amount", "")[:20], "currency": form.get("currencyCode", "")[:5]},
     )
     calls.finish(services, end)
     return calls.EMPTY_RESPONSE
+
+
+HANGUP_CAUSES = frozenset(
+    {  # `hangupCause` (protocols.md A3.1)
+        "NORMAL_CLEARING",
+        "CALL_REJECTED",
+        "NORMAL_TEMPORARY_FAILURE",
+        "RECOVERY_ON_TIMER_EXPIRE",
+        "ORIGINATOR_CANCEL",
+        "LOSE_RACE",
+        "USER_BUSY",
+        "NO_ANSWER",
+        "NO_USER_RESPONSE",
+        "SUBSCRIBER_ABSENT",
+        "SERVICE_UNAVAILABLE",
+        "USER_NOT_REGISTERED",
+        "UNALLOCATED_NUMBER",
+        "UNSPECIFIED",
+    }
+)
+
+
+def _known(cause: str | None) -> str | None:
+    return cause if cause in HANGUP_CAUSES else None
 
 
 def _person(services, call_id: str, inbound: bool) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from android_sms_gateway import WebhookEvent
 
-from gateway.sms.status_table import StatusTable
+from gateway.providers.base import StatusTable
 
 NAME = "android"
 PATH = "/sms/android"

@@ -10,12 +10,10 @@ from android_sms_gateway.http import RequestsHttpClient
 
 from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendError, SendResult
 from casebridge.settings import Settings
-from gateway.sms.scrub import scrub
-from gateway.sms.status_table import StatusTable, UnknownStatus
+from gateway.providers.base import FAIL, RETRY, StatusTable, UnknownStatus, scrub
 
 from .protocol import NAME, parse_route
 
-RETRY, FAIL = "retry", "fail"
 SEND_ERRORS: StatusTable[str] = StatusTable(
     "SMS Gateway for Android HTTP status",
     {

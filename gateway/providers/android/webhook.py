@@ -16,10 +16,8 @@ from flask import Blueprint, Response, current_app, request
 
 from casebridge import phones
 from casebridge.events import DeliveryReport, InboundSms
+from gateway.providers.base import UNKNOWN, WebhookError, bad_request, nul_free, scrub
 from gateway.sms import inbound
-from gateway.sms.scrub import scrub
-from gateway.sms.status_table import UNKNOWN
-from gateway.sms.webhook import WebhookError, bad_request, nul_free
 
 from ...services import Services
 from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, is_delivery, route, signature_ok

@@ -18,9 +18,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from casebridge.events import DeliveryReport, InboundSms
 from casebridge.settings import Settings
+from gateway.providers.base import UNKNOWN, WebhookError, bad_request, optional, required
 from gateway.sms import inbound
-from gateway.sms.status_table import UNKNOWN
-from gateway.sms.webhook import WebhookError, bad_request, optional, required
 from gateway.webhooks import twilio_signature_required
 
 from .sms_sender import NAME, TwilioSender

@@ -11,10 +11,10 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendError, SendResult
-from gateway.sms.scrub import scrub
-from gateway.sms.status_table import UnknownStatus
+from gateway.providers.base import UnknownStatus, scrub
 
-from .sms_status import OPTED_OUT, RETRY, SEND_ERRORS
+from ..base import OPTED_OUT, RETRY
+from .sms_status import SEND_ERRORS
 
 NAME = "twilio"
 TIMEOUT = 10.0

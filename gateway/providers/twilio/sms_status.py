@@ -4,9 +4,8 @@ or a failed send means for us. An unknown status is an explicit error listing th
 
 from __future__ import annotations
 
-from gateway.sms.status_table import StatusTable
+from gateway.providers.base import FAIL, OPTED_OUT, RETRY, StatusTable
 
-SENT, RETRY, FAIL, OPTED_OUT = "sent", "retry", "fail", "opted_out"
 IGNORED = None
 
 DELIVERY_STATUS: StatusTable[str | None] = StatusTable(

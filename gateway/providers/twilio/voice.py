@@ -16,7 +16,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from casebridge.events import VoiceStep
+from casebridge.events import CallEnd, VoiceStep
 from casebridge.messaging import PermanentSendError, RetryableSendError
 from casebridge.settings import Settings
 from ivr_scripts import urls
@@ -26,7 +26,6 @@ from ivr_scripts.step import Step
 from ...voice import calls, fields, links
 from ...voice import metrics as voice_metrics
 from ...voice.jobs import download
-from ...voice.records import CallEnd
 from ...voice.store import valid_call_id
 from ...webhooks import twilio_signature_required
 
@@ -106,6 +105,7 @@ def _close(services) -> str:
             call_id=call_id,
             status=status_,
             cause=status_,
+            cause_label=status_,  # one of FINAL_STATUSES, its only word for why it ended
             duration=fields.seconds(form.get("CallDuration")),
             phone=fields.caller(form.get("From") if inbound else form.get("To")) or None,
         )

@@ -162,7 +162,7 @@ def test_the_sender_never_shows_the_password(sender):
 def test_the_simulator_stands_in_for_a_phone_not_configured(services):
     from dataclasses import replace
 
-    from gateway.providers import build_senders
+    from gateway.providers.registry import build_senders
     from gateway.providers.simulator import SimulatorSender
 
     bare = replace(services.settings, android_gateway_url=None, simulator_enabled=True)

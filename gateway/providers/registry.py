@@ -1,0 +1,48 @@
+"""The provider registry: every adapter the service knows, by name."""
+
+from __future__ import annotations
+
+from casebridge.messaging import Sender
+from casebridge.settings import Settings
+from workers.runtime import VoiceLine
+
+from . import africastalking, android, simulator, twilio
+from .base import Provider
+
+PROVIDERS = (simulator.PROVIDER, africastalking.PROVIDER, twilio.PROVIDER, android.PROVIDER)
+"""Every provider the service knows: a new one is a package and a line here."""
+
+
+def all_providers() -> tuple[Provider, ...]:
+    return PROVIDERS
+
+
+def get(name: str) -> Provider | None:
+    return next((p for p in all_providers() if p.name == name), None)
+
+
+def voice_lines() -> dict[str, VoiceLine]:
+    """The voice line of each provider that has one, for the workers."""
+    return {
+        p.name: VoiceLine(p.place_call, p.fetch_recording)
+        for p in PROVIDERS
+        if p.place_call is not None and p.fetch_recording is not None
+    }
+
+
+def build_senders(settings: Settings) -> dict[str, Sender]:
+    """One sender per configured provider, handed to the workers when they start.
+
+    In simulator (or demo) mode a provider without credentials delivers to the simulator's
+    inboxes instead, so a reply to someone who "wrote to" that provider still arrives."""
+    from .simulator import SimulatorSender
+
+    senders: dict[str, Sender] = {}
+    stand_in = settings.simulator_enabled or settings.demo
+    for provider in all_providers():
+        sender = provider.make_sender(settings) if provider.make_sender is not None else None
+        if sender is None and stand_in:
+            sender = SimulatorSender()
+        if sender is not None:
+            senders[provider.name] = sender
+    return senders
