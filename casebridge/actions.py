@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from .assignment import assign
 from .forwarding.schedule import referred
 from .models import Case, CaseEvent, Organisation, Referral, utcnow
+from .models.cases import ReferralState
 from .routing import CaseFacts, route
 from .status import TransitionError, is_open
 from .timeline import record, transition
@@ -70,7 +71,7 @@ def pending_referral(session: Session, case: Case, org: Organisation) -> Referra
         .where(
             Referral.case_id == case.id,
             Referral.to_organisation_id == org.id,
-            Referral.state == "pending",
+            Referral.state == ReferralState.PENDING,
         )
         .order_by(Referral.id.desc())
     )
@@ -96,7 +97,7 @@ def accept(
     if referral is not None:
         if case.status not in ("assigned", "accepted", "in_progress", "needs_info"):
             raise TransitionError(case.status, "assigned")
-        referral.state, referral.decided_at = "accepted", utcnow()
+        referral.state, referral.decided_at = ReferralState.ACCEPTED, utcnow()
         assign(session, case, org, actor, f"referral accepted by {org.code}")
     else:
         _check(case, org)
@@ -110,7 +111,7 @@ def decline(session: Session, case: Case, org: Organisation, actor: str, reason:
     reason = _required(reason, "a reason")
     referral = None if case.organisation_id == org.id else pending_referral(session, case, org)
     if referral is not None:
-        referral.state, referral.decided_at = "declined", utcnow()
+        referral.state, referral.decided_at = ReferralState.DECLINED, utcnow()
         event = record(session, case, "referral_declined", actor, reason, organisation_id=org.id)
         return Done(case, event)
     _check(case, org)

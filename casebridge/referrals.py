@@ -13,14 +13,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from .models import Organisation, Referral
-
-STATES = ("pending", "accepted", "declined")
+from .models.cases import ReferralState
 
 
 def pending_to(org: Organisation) -> Select[tuple[int]]:
     """Ids of the cases offered to `org` that it has not decided on yet."""
     return select(Referral.case_id).where(
-        Referral.to_organisation_id == org.id, Referral.state == "pending"
+        Referral.to_organisation_id == org.id, Referral.state == ReferralState.PENDING
     )
 
 

@@ -135,10 +135,6 @@ class Settings:
                 missing.append(db_file)
         return missing
 
-    @property
-    def embedded_redis(self) -> bool:
-        return self.redis_url is None
-
     def with_secret(self) -> Settings:
         """Return settings whose secret key is set, generating one into the instance folder."""
         if self.secret_key:

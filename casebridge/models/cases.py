@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -101,6 +102,12 @@ class Party(Base):
     case: Mapped[Case] = relationship(back_populates="parties")
 
 
+class ReferralState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
 class Referral(Base):
     """A case referred from one organisation to another, with the reporter's consent."""
 
@@ -112,6 +119,6 @@ class Referral(Base):
     to_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     reason: Mapped[str] = mapped_column(Text)
     consent: Mapped[bool] = mapped_column(default=False)
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=ReferralState.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]

@@ -19,6 +19,8 @@ class MessageStatus(StrEnum):
     RECEIVED = "received"
     SUBMITTING = "submitting"
     DONE = "done"
+    DUPLICATE = "duplicate"
+    """The same text from the same number moments ago (a provider's resend): not read twice."""
     QUEUED = "queued"
     SENDING = "sending"
     RETRYING = "retrying"

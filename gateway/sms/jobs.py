@@ -127,7 +127,7 @@ def _handle_one(services: Services, message_id: int) -> None:
             turn = None
             if message.status == MessageStatus.RECEIVED:
                 if _near_duplicate(session, message):
-                    message.status = "duplicate"
+                    message.status = MessageStatus.DUPLICATE
                     return
                 turn = Turn(session, services, message)
                 handler.handle(turn)

@@ -25,7 +25,7 @@ from ussd_menus.screens import Screen
 from ..services import Services
 from .context import DbContext
 from .link import Link
-from .store import Session, Store
+from .store import Store, UssdSession
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def _answer_on(store: Store, link: Link, services: Services, hop: UssdHop, phone
         resume = loaded.resume
         lang = loaded.language or (resume or {}).get("lang") or DEFAULT_LANGUAGE
         state, screen = engine.start(phone, str(lang), ctx, resume)
-        session = Session(phone, hop.text, state, screen.text, screen.end, reference=None)
+        session = UssdSession(phone, hop.text, state, screen.text, screen.end, reference=None)
         new = True
     else:
         state, screen = engine.step(session.state, typed, ctx)

@@ -12,7 +12,7 @@ from casebridge.events import SessionEnd
 from casebridge.models import ChannelSession, utcnow
 
 from ..services import Services
-from .store import Session, Store
+from .store import Store, UssdSession
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ for input; failed: it ended because of an error on our side."""
 UNKNOWN_SCREEN = "unknown"
 
 
-def _stored(store: Store, session_id: str) -> Session | None:
+def _stored(store: Store, session_id: str) -> UssdSession | None:
     try:
         return store.peek(session_id)
     except RedisError as exc:

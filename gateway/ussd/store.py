@@ -55,7 +55,7 @@ def ended_field(provider: str, outcome: str, screen: str) -> str:
 
 
 @dataclass(frozen=True)
-class Session:
+class UssdSession:
     """A session as stored between hops."""
 
     phone: str
@@ -80,9 +80,9 @@ class Session:
         at = self.state.get("at") if isinstance(self.state, dict) else None
         return at if isinstance(at, str) else None
 
-    def after(self, text: str, state: dict, screen: Screen, reference: str | None) -> Session:
+    def after(self, text: str, state: dict, screen: Screen, reference: str | None) -> UssdSession:
         """This session once the next hop has been answered."""
-        return Session(  # not dataclasses.replace: this runs on every hop
+        return UssdSession(  # not dataclasses.replace: this runs on every hop
             self.phone,
             text,
             state,
@@ -100,7 +100,7 @@ class Session:
         return b"".join((head[:-1], b',"state":', state_json or _dumps(self.state), b"}"))
 
     @classmethod
-    def loads(cls, raw: bytes | str | None) -> Session | None:
+    def loads(cls, raw: bytes | str | None) -> UssdSession | None:
         """The stored session, or None when there is none or it is not one of ours."""
         if not raw:
             return None
@@ -114,14 +114,14 @@ class Session:
         return found
 
 
-_SCALARS = tuple(f.name for f in fields(Session) if f.name != "state")
+_SCALARS = tuple(f.name for f in fields(UssdSession) if f.name != "state")
 
 
 @dataclass(frozen=True)
 class Loaded:
     """What the first read of a hop found."""
 
-    session: Session | None
+    session: UssdSession | None
     resume: dict | None = None
     language: str | None = None
 
@@ -157,18 +157,18 @@ class Store:
         key = session_key(self.provider, session_id)
         if not first:
             (raw_session,) = link.exchange(("GET", key))
-            return Loaded(Session.loads(raw_session))
+            return Loaded(UssdSession.loads(raw_session))
         raw_session, raw_resume, raw_lang = link.exchange(
             ("GET", key), ("GET", resume_key(phone)), ("GET", language_key(phone))
         )
         lang = raw_lang.decode() if isinstance(raw_lang, bytes) else raw_lang
-        return Loaded(Session.loads(raw_session), _json(raw_resume), lang or None)
+        return Loaded(UssdSession.loads(raw_session), _json(raw_resume), lang or None)
 
     def save(
         self,
         link: Link,
         session_id: str,
-        session: Session,
+        session: UssdSession,
         *,
         resume: dict | None,
         language: str | None = None,
@@ -192,8 +192,8 @@ class Store:
             commands.append(("HINCRBY", STATS_KEY, started_field(self.provider), 1))
         link.send(*commands)  # its replies are read on the connection's next use
 
-    def peek(self, session_id: str) -> Session | None:
-        return Session.loads(self.redis.get(session_key(self.provider, session_id)))
+    def peek(self, session_id: str) -> UssdSession | None:
+        return UssdSession.loads(self.redis.get(session_key(self.provider, session_id)))
 
     def finish(self, session_id: str, outcome: str, screen: str) -> None:
         """Count how the session ended and where, and forget it."""
