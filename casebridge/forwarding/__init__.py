@@ -1,7 +1,7 @@
 """Forwarding cases to organisations by every channel in their directory entry.
 
 - `schedule` writes one pending row per channel when a case is assigned (called by
-  `casebridge.timeline`), referred, or overdue (`casebridge.sla`);
+  `casebridge.assignment`), referred, or overdue (`casebridge.sla`);
 - `attempt` delivers one row through its channel's `Forwarder` (`sms`, `webhook`, `email`) and
   writes the attempt and its result on the case timeline; `delivery` retries for a day.
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from casebridge import outbox, phones
-from casebridge.events import DeliveryReport, InboundSms
+from casebridge.channel_events import DeliveryReport, InboundSms
 from casebridge.models import Message
 from casebridge.models.messages import MessageStatus
 from workers import queues

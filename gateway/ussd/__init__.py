@@ -2,4 +2,4 @@
 database, retry detection, end-of-session records and metrics.
 
 A provider adapter (`gateway/providers/africastalking/ussd.py`) turns a webhook into a
-`casebridge.events.UssdHop`, calls `hop.answer`, and renders the `Screen` it gets back."""
+`casebridge.channel_events.UssdHop`, calls `hop.answer`, and renders the `Screen` it gets back."""

@@ -15,7 +15,7 @@ from functools import lru_cache
 from redis.exceptions import RedisError
 
 from casebridge import phones
-from casebridge.events import UssdHop
+from casebridge.channel_events import UssdHop
 from ussd_menus import engine
 from ussd_menus.history import new_input
 from ussd_menus.menu import DEFAULT_LANGUAGE

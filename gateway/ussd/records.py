@@ -8,7 +8,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from casebridge.events import SessionEnd
+from casebridge.channel_events import SessionEnd
 from casebridge.models import ChannelSession, utcnow
 
 from ..services import Services

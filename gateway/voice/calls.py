@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
-from casebridge.events import CallEnd, VoiceStep
+from casebridge.channel_events import CallEnd, VoiceStep
 from casebridge.settings import Settings
 from ivr_scripts import engine
 from ivr_scripts.catalogue import DEFAULT_LANGUAGE

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from casebridge.events import CallEnd
+from casebridge.channel_events import CallEnd
 from casebridge.models import ChannelSession, utcnow
 
 from ..services import Services

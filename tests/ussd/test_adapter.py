@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from casebridge.events import UssdHop
+from casebridge.channel_events import UssdHop
 from gateway.providers.africastalking.ussd import EventError, parse_end, parse_hop, render
 from ussd_menus.screens import Screen
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from flask import Blueprint, Response, current_app, request
 
-from casebridge.events import DeliveryReport, InboundSms
+from casebridge.channel_events import DeliveryReport, InboundSms
 from casebridge.settings import Settings
 from gateway.providers.base import UNKNOWN, WebhookError, bad_request, optional, required
 from gateway.sms import inbound

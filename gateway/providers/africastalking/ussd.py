@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from casebridge.events import SessionEnd, UssdHop
+from casebridge.channel_events import SessionEnd, UssdHop
 from ussd_menus.menu import DEFAULT_LANGUAGE
 from ussd_menus.notices import notice
 from ussd_menus.screens import Screen

@@ -17,7 +17,7 @@ from africastalking.Service import AfricasTalkingException
 from africastalking.Voice import VoiceService
 from flask import Blueprint, Response, current_app, request
 
-from casebridge.events import CallEnd, VoiceStep
+from casebridge.channel_events import CallEnd, VoiceStep
 from casebridge.messaging import PermanentSendError, RetryableSendError
 from casebridge.settings import Settings
 from ivr_scripts import urls

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from casebridge import phones
-from casebridge.events import DeliveryReport, InboundSms
+from casebridge.channel_events import DeliveryReport, InboundSms
 from gateway.providers.base import UNKNOWN, WebhookError, bad_request, nul_free, scrub
 from gateway.sms import inbound
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from casebridge.events import DeliveryReport, InboundSms
+from casebridge.channel_events import DeliveryReport, InboundSms
 from casebridge.settings import Settings
 from gateway.providers.base import UNKNOWN, WebhookError, bad_request, optional, required
 from gateway.sms import inbound

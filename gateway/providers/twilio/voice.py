@@ -16,7 +16,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from casebridge.events import CallEnd, VoiceStep
+from casebridge.channel_events import CallEnd, VoiceStep
 from casebridge.messaging import PermanentSendError, RetryableSendError
 from casebridge.settings import Settings
 from ivr_scripts import urls

@@ -1,4 +1,6 @@
-"""Plain events a provider adapter turns its webhooks into."""
+"""Plain channel events: what a provider adapter turns its webhooks into (an inbound SMS, a
+USSD hop, a voice step, a delivery report, the end of a session or a call). Not the timeline
+(`CaseEvent`), which records what happened to a case."""
 
 from __future__ import annotations
 
