@@ -56,6 +56,11 @@ class Settings:
     smtp_password: str | None = None
     smtp_from: str = "pengaduan@localhost"
     simulator_enabled: bool = False
+    simulator_phone_prefix: str = "+62899"
+    """The training number range the simulator may act as and read."""
+    allow_unsigned_webhooks: bool = False
+    """Accept a provider's webhooks while its secret is unset (serve on embedded defaults on
+    a loopback address sets it by itself); otherwise they answer 403."""
     demo: bool = False
     missed_call_callback: bool = False
     store_recordings: bool = False

@@ -40,6 +40,10 @@ class Case(Base):
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_duration: Mapped[int | None]
     overdue: Mapped[bool] = mapped_column(default=False, index=True)
+    training: Mapped[bool] = mapped_column(default=False, index=True)
+    """Filed in training (the simulator): out of statistics, exports and forwarding."""
+    sms_safe: Mapped[bool | None] = mapped_column(default=None)
+    """Whether SMS about this case may reach its reporter (with the phone's own flag)."""
     reminded_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -24,7 +24,7 @@ class Intake(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(8), unique=True)
-    pin_seed: Mapped[str] = mapped_column(String(32))
+    pin_seed: Mapped[str | None] = mapped_column(String(32))
     """The PIN is derived from it and the secret key; the case gets the PIN's hash."""
     payload: Mapped[dict] = mapped_column(default=dict)
     state: Mapped[str] = mapped_column(String(10), default=IntakeState.PENDING, index=True)

@@ -18,6 +18,11 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    public_name: Mapped[str | None] = mapped_column(String(200))
+    """What reporters read (neutral, checked against the telling words); None: a neutral
+    default."""
+    training: Mapped[bool] = mapped_column(default=False)
+    """The simulator may act for it; its cases are training cases."""
     kind: Mapped[str] = mapped_column(String(20))
     languages: Mapped[list] = mapped_column(default=list)
     covers_provinces: Mapped[list] = mapped_column(default=list)
