@@ -42,8 +42,10 @@ class Durable:
     sending: str
     retrying: str
     backoff: Backoff
-    stale_after: timedelta = timedelta(minutes=5)
-    """A try still `sending` after this long was lost (its worker died)."""
+    stale_after: timedelta = timedelta(minutes=1)
+    """A try still `sending` after this long was lost (its worker died): the lease. The try
+    is counted before the provider is called, so a crash leaves "maybe sent", never "not
+    sent"; every provider call times out well within it."""
     scope: tuple[ColumnElement[bool], ...] = ()
     """Conditions every row of this kind meets (outbound messages: direction = out)."""
 

@@ -14,6 +14,7 @@ from .assignment import assign
 from .models import Case, Intake, Organisation, Worker, utcnow
 from .models.intakes import IntakeState
 from .outbox import queue_to_reporter
+from .reporters import find as find_reporter
 from .reporters import get_or_create
 from .reports import Report
 from .routing import CaseFacts, route
@@ -81,6 +82,18 @@ def record_intake(session: Session, key: str, report: Report, secret_key: str) -
     raise RuntimeError("could not record the intake")  # pragma: no cover
 
 
+OWN_PHONE_CHANNELS = frozenset({"sms", "ussd", "voice", "whatsapp"})
+"""Channels where the person holding the phone answered whether SMS to it is safe."""
+
+
+def _reporter(session: Session, report: Report):
+    """The reporter of this phone, and whether it is new."""
+    existing = find_reporter(session, report.reporter_phone)
+    if existing is not None:
+        return existing, False
+    return get_or_create(session, report.reporter_phone, report.language), True
+
+
 def _preferred(session: Session, code: str | None) -> Organisation | None:
     if not code:
         return None
@@ -100,9 +113,10 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     intake.attempts += 1
     report = Report.from_payload(intake.payload)
     pin = pins.derive(secret_key, intake.pin_seed)
-    reporter = get_or_create(session, report.reporter_phone, report.language)
+    reporter, new = _reporter(session, report)
     reporter.language = report.language
-    reporter.sms_safe = report.sms_safe
+    if new or report.sms_safe is False or report.channel in OWN_PHONE_CHANNELS:
+        reporter.sms_safe = report.sms_safe  # a desk report may tighten it, never loosen it
     if report.reporter_name and report.relationship != "self":
         reporter.name = report.reporter_name
     worker = Worker(
@@ -131,6 +145,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         preferred_organisation=preferred,
         filed_by_organisation=_preferred(session, report.filed_by),
         consent_to_share=report.consent_to_share,
+        sms_safe=report.sms_safe,
         recording_url=report.recording_url,
         recording_duration=report.recording_duration,
         created_at=intake.created_at,

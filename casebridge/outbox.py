@@ -64,6 +64,28 @@ def queue(
     return message
 
 
+STOP_ACK = "stop_ack"
+"""The purpose of the one acknowledgement a STOP gets: it leaves although the number opted out."""
+
+
+def sms_safe(case: Case) -> bool:
+    """May SMS about this case reach its reporter? Both the case (what was said when it was
+    reported) and the phone (tightened by any later report) must say so."""
+    return bool(case.reporter.sms_safe) and case.sms_safe is not False
+
+
+def withheld_reason(session: Session, message: Message) -> str | None:
+    """Why a queued message must not leave now (checked again when it is sent: STOP or an
+    unsafe phone may have come after it was queued); None when it may."""
+    if message.purpose != STOP_ACK and _opted_out(session, message.phone):
+        return "recipient opted out (STOP)"
+    if message.reporter_id is not None and message.case_id is not None:
+        case = session.get(Case, message.case_id)
+        if case is not None and not sms_safe(case):
+            return "SMS to the reporter is not safe"
+    return None
+
+
 def queue_to_reporter(
     session: Session,
     case: Case,
@@ -74,7 +96,7 @@ def queue_to_reporter(
     """Queue a message to the case's reporter only when SMS is safe and they did not say STOP.
     It leaves through the provider and number they last wrote to, else the default."""
     reporter = case.reporter
-    if not reporter.sms_safe:
+    if not sms_safe(case):
         record(session, case, "message_withheld", "system", f"{purpose}: SMS is not safe")
         return None
     message = queue(
@@ -115,6 +137,22 @@ def mark_retry(message: Message, error: str) -> bool:
         message.status, message.next_attempt_at = MessageStatus.FAILED, None
         return False
     return True
+
+
+def cancel(session: Session, message: Message, reason: str) -> None:
+    """Not sent, and never will be: the reason is on the message and its case's timeline."""
+    message.status, message.error, message.next_attempt_at = MessageStatus.CANCELLED, reason, None
+    if message.case_id is not None:
+        case = session.get(Case, message.case_id)
+        if case is not None:
+            record(
+                session,
+                case,
+                "message_withheld",
+                "system",
+                f"{message.purpose or 'message'}: {reason}",
+                data={"message_id": message.id},
+            )
 
 
 def mark_failed(session: Session, message: Message, error: str, opted_out: bool = False) -> None:

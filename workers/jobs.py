@@ -37,6 +37,10 @@ def send_message(message_id: int) -> str:
         message = outbox.claim(session, message_id)
         if message is None:
             return "skipped"
+        withheld = outbox.withheld_reason(session, message)
+        if withheld is not None:  # STOP or "not safe" came after it was queued
+            outbox.cancel(session, message, withheld)
+            return "cancelled"
         sender = rt.senders.get(message.provider)
         outgoing = OutboundSms(
             message.id, message.phone, message.body, message.our_number, dict(message.meta or {})

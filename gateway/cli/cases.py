@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from casebridge import phones, refs, taxonomy
+from casebridge import outbox, phones, refs, taxonomy
 from casebridge.models import Case
 
 from .common import load_settings, open_database
@@ -45,7 +45,7 @@ def show(reference: str, unmask: bool) -> None:
             f"channel     {case.channel}",
             f"organisation {case.organisation.code if case.organisation else '-'}",
             f"reporter    {phone(case.reporter.phone)} ({case.relationship_}),"
-            f" SMS safe: {'yes' if case.reporter.sms_safe else 'no'}",
+            f" SMS safe: {'yes' if outbox.sms_safe(case) else 'no'}",
             f"worker      {w.name or '-'}, {w.gender}, in {w.country or '-'},"
             f" from {w.regency or '-'} {w.province or ''}, phone {phone(w.phone)}",
             f"created     {case.created_at:%Y-%m-%d %H:%M} UTC",

@@ -12,7 +12,7 @@ import logging
 
 from sqlalchemy import func, select
 
-from casebridge import access, actions, audit, caseview, notify, phones, refs, taxonomy
+from casebridge import access, actions, audit, caseview, notify, outbox, phones, refs, taxonomy
 from casebridge import texts as case_texts
 from casebridge.forwarding import texts as forwarding_texts
 from casebridge.models import Case, Caseworker, Message, Organisation
@@ -168,7 +168,7 @@ def _info(turn: Turn, case: Case, org: Organisation, command: Command, actor: st
         .order_by(Message.id.desc())
         .limit(1)
     )
-    safe = reporter.sms_safe and not reporter.opted_out
+    safe = outbox.sms_safe(case) and not reporter.opted_out
     body = texts.render(
         "cw.info",
         lang,

@@ -47,7 +47,7 @@ def _last_word(session: Session, message: Message, reporter: Reporter, body: str
         phone=message.phone,
         our_number=message.our_number,
         body=body,
-        purpose="stop_ack",
+        purpose=outbox.STOP_ACK,
         status=MessageStatus.QUEUED,
         encoding=encoding,
         segments=segments,

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import case as when
 from sqlalchemy import select
 
-from casebridge import actions, audit, casestatus, notify, refs
+from casebridge import actions, audit, casestatus, notify, outbox, refs
 from casebridge.casestatus import CaseStatus
 from casebridge.models import Case, utcnow
 from casebridge.status import OPEN_STATUSES
@@ -90,7 +90,7 @@ def join(turn: Turn, case: Case) -> None:
             text=turn.text,
         )
     )
-    if case.reporter.sms_safe:
+    if outbox.sms_safe(case):
         org = notify.org_name(case.organisation, turn.lang)
         turn.reply("message_added", case=case, ref=refs.format_ref(case.reference), org=org)
 

@@ -28,9 +28,9 @@ class ScriptedSender:
         return SendResult(f"SCR{len(self.sent)}", "sent")
 
 
-def new_case(services, jobs, phone="+6281234567891", sms_safe=True):
+def new_case(services, jobs, phone="+6281234567891", sms_safe=True, key=None):
     report = Report(reporter_phone=phone, category="other", channel="desk", sms_safe=sms_safe)
-    submit_report(services, phone, report)
+    submit_report(services, key or phone, report)
     jobs.run()
     with services.db.session() as s:
         return s.scalars(select(Case).order_by(Case.id.desc())).first().id
@@ -195,3 +195,44 @@ def test_a_message_that_keeps_failing_waits_longer_each_time_then_fails_on_its_c
     with services.db.session() as s:
         kinds = [e.kind for e in s.get(Case, case_id).events]
     assert kinds.count("message_failed") == 1
+
+
+def test_a_later_desk_report_never_makes_an_unsafe_case_safe(services, orgs, jobs):
+    sender = ScriptedSender()
+    jobs.senders["scripted"] = sender
+    unsafe = new_case(services, jobs, phone="+6281234567893", sms_safe=False)
+    safe = new_case(services, jobs, "+6281234567893", sms_safe=True, key="later")  # another desk
+    with services.db.session() as s:
+        assert not outbox.sms_safe(s.get(Case, unsafe))
+        assert not s.get(Case, unsafe).reporter.sms_safe  # the phone stays unsafe too
+        assert s.get(Case, safe).sms_safe is True
+        first = s.get(Case, unsafe)
+        assert outbox.queue_to_reporter(s, first, "Kabar", "test", "scripted") is None
+        assert first.events[-1].kind == "message_withheld"
+
+
+def test_a_message_queued_before_stop_or_unsafe_does_not_leave(services, orgs, jobs):
+    sender = ScriptedSender()
+    jobs.senders["scripted"] = sender
+    case_id = new_case(services, jobs, phone="+6281234567894")
+    before_stop = queue_one(services, case_id)
+    with services.db.session() as s:  # STOP arrives, recorded without cancelling the queue
+        s.get(Case, case_id).reporter.opted_out = True
+    from workers import queues
+
+    queues.enqueue(services.redis, queues.SEND_SMS, before_stop)
+    jobs.run()
+    assert message(services, before_stop).status == "cancelled"
+    with services.db.session() as s:
+        case = s.get(Case, case_id)
+        case.reporter.opted_out = False
+        case.sms_safe = False  # the case turned unsafe after the message was queued
+    with services.db.session() as s:
+        case = s.get(Case, case_id)
+        queued = outbox.queue(s, case.reporter.phone, "Halo", "test", "scripted", case=case)
+        queued.reporter_id = case.reporter_id
+        queued_id = queued.id
+    queues.enqueue(services.redis, queues.SEND_SMS, queued_id)
+    jobs.run()
+    assert message(services, queued_id).status == "cancelled"
+    assert all(m.to != case.reporter.phone for m in sender.sent)
