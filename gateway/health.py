@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from workers import heartbeat
+
 from .providers.registry import all_providers
 
 bp = Blueprint("health", __name__)
+
+
+def _worker_silence(services) -> dict | None:
+    """None while a worker was seen within the last minute; else how long it has been."""
+    try:
+        silent = heartbeat.silent_for(services.redis)
+    except Exception:
+        return None
+    if silent is not None and silent <= heartbeat.SILENT_AFTER:
+        return None
+    return {"last_seen_seconds_ago": None if silent is None else int(silent)}
 
 
 @bp.get("/healthz")
@@ -20,6 +33,12 @@ def healthz():
         "redis": "ok" if redis_ok else "down",
     }
     warnings = []
+    silent = _worker_silence(services) if redis_ok else None
+    if silent is not None:
+        body["worker"] = silent
+        warnings.append(
+            "no worker seen for over a minute: reports wait until one runs (pengaduan worker)"
+        )
     for provider in all_providers():
         if provider.health is None:
             continue

@@ -14,7 +14,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import func, select
 
 from casebridge.models import Case, Intake, Message
-from workers import queues
+from workers import heartbeat, queues
 
 from .services import Services
 
@@ -65,6 +65,17 @@ class PipelineCollector:
         except Exception:  # noqa: S110 - Redis down: the gauge is simply absent
             pass
         yield depth
+        seen = GaugeMetricFamily(
+            "pengaduan_worker_silent_seconds",
+            "Seconds since a worker was last seen (absent: none in the last week)",
+        )
+        try:
+            silent = heartbeat.silent_for(self.services.redis)
+            if silent is not None:
+                seen.add_metric([], round(silent, 1))
+        except Exception:  # noqa: S110 - Redis down: the gauge is simply absent
+            pass
+        yield seen
         for collect in self.extra:
             yield from collect(self.services)
 

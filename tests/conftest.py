@@ -93,6 +93,9 @@ def settings_overrides() -> dict:
 def services(database_url, redis_url, tmp_path, settings_overrides) -> Iterator[Services]:
     svc = Services.build(make_settings(database_url, redis_url, tmp_path, **settings_overrides))
     _clean(svc)
+    from workers import heartbeat
+
+    heartbeat.beat(svc.redis)  # the suite's worker is `jobs`, in this process
     yield svc
     svc.close()
 

@@ -129,39 +129,41 @@ def _load_directory(services: Services, demo: bool) -> None:
 
 
 def _start_worker(services: Services, stopping: threading.Event):
-    from workers.runner import Ticker, make_worker
+    from workers.runner import Ticker, keep_working, make_worker
 
     from .worker import configure_runtime
 
     configure_runtime(services)
     ticker = Ticker(services.redis)
     ticker.start()
-    worker = make_worker(services.redis)
+    stop = _WorkerStop(stopping)
 
-    def _run() -> None:
-        while not stopping.is_set():
-            try:
-                worker.work(burst=False, logging_level="WARNING")
-            except Exception as exc:  # Redis restarting: keep the worker alive
-                if stopping.is_set():
-                    return
-                log.warning("in-process worker stopped (%s); restarting", exc)
-                stopping.wait(1)
+    def _make(redis):
+        stop.worker = make_worker(redis)
+        return stop.worker
 
-    thread = threading.Thread(target=_run, name="pengaduan-worker", daemon=True)
+    thread = threading.Thread(
+        target=keep_working,
+        args=(services.redis, stopping, "WARNING", _make),
+        name="pengaduan-worker",
+        daemon=True,
+    )
     thread.start()
-    return ticker, _WorkerStop(worker)
+    return ticker, stop
 
 
 class _WorkerStop:
     """Ask the in-process worker to stop, quietly: Redis is about to go away."""
 
-    def __init__(self, worker):
-        self.worker = worker
+    def __init__(self, stopping: threading.Event):
+        self.stopping = stopping
+        self.worker = None
 
     def stop(self) -> None:
         logging.getLogger("rq.worker").setLevel(logging.CRITICAL)
-        self.worker._stop_requested = True
+        self.stopping.set()
+        if self.worker is not None:
+            self.worker._stop_requested = True
 
 
 def _safe_url(url: str | None) -> str:

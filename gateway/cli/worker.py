@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import click
 
 from casebridge.settings import Settings, SettingsError
 from workers import forwarding, runtime, sla
-from workers.runner import Ticker, make_worker
+from workers.runner import Ticker, keep_working, make_worker
 
 from ..providers.registry import build_senders, voice_lines
 from ..services import Services
@@ -38,7 +40,10 @@ def run_worker(settings: Settings, burst: bool) -> None:
     if ticker:
         ticker.start()
     try:
-        make_worker(services.redis).work(burst=burst, logging_level="INFO")
+        if burst:
+            make_worker(services.redis).work(burst=True, logging_level="INFO")
+        else:
+            keep_working(services.redis, threading.Event())
     finally:
         if ticker:
             ticker.stop()

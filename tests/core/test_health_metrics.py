@@ -51,3 +51,18 @@ def test_metrics_exposes_requests_and_pipeline(client, api_key, jobs):
     assert 'pengaduan_intakes{state="done"} 1.0' in text
     assert 'pengaduan_cases{status="assigned"} 1.0' in text
     assert 'pengaduan_queue_depth{queue="intake"} 0.0' in text
+
+
+def test_healthz_warns_when_no_worker_was_seen_for_a_minute(client, services):
+    from workers import heartbeat
+
+    services.redis.delete(heartbeat.KEY)
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["worker"] == {"last_seen_seconds_ago": None}
+    assert any("no worker seen" in w for w in body["warnings"])
+    services.redis.set(heartbeat.KEY, "1")  # seen, long ago
+    body = client.get("/healthz").get_json()
+    assert body["worker"]["last_seen_seconds_ago"] > 3600
+    assert "pengaduan_worker_silent_seconds" in client.get("/metrics").get_data(as_text=True)
+    heartbeat.beat(services.redis)
+    assert "worker" not in client.get("/healthz").get_json()
