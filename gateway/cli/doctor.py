@@ -1,0 +1,173 @@
+"""`pengaduan doctor`: is this deployment safe to pilot? Each problem is printed with the
+setting that fixes it; the exit status is 1 when something blocks a pilot."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+
+import click
+
+from casebridge.db import Database
+from casebridge.settings import Settings, SettingsError
+
+from ..services import connect_redis
+
+SMTP_TIMEOUT = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    what: str
+    fix: str
+    blocks: bool = True
+    """False: worth knowing, not a reason to stop a pilot."""
+
+
+def _providers(s: Settings) -> list[Problem]:
+    found = []
+    if (s.at_username or s.at_api_key) and not s.at_webhook_token:
+        found.append(
+            Problem(
+                "Africa's Talking is configured but its webhooks are not protected",
+                "set AT_WEBHOOK_TOKEN (a long random token) and add ?token=… to every AT URL",
+            )
+        )
+    if s.twilio_account_sid and not s.twilio_auth_token:
+        found.append(
+            Problem(
+                "Twilio is configured but its webhook signatures cannot be checked",
+                "set TWILIO_AUTH_TOKEN (the account's primary auth token)",
+            )
+        )
+    if s.android_gateway_url and not s.android_webhook_key:
+        found.append(
+            Problem(
+                "the Android gateway phone is configured but its webhooks are not signed",
+                "set ANDROID_WEBHOOK_KEY (the app's Settings > Webhooks > Signing Key)",
+            )
+        )
+    if s.allow_unsigned_webhooks:
+        found.append(
+            Problem(
+                "webhooks of a provider without its secret are accepted from anyone",
+                "unset ALLOW_UNSIGNED_WEBHOOKS (it is for a laptop on loopback only)",
+            )
+        )
+    return found
+
+
+def _settings(s: Settings) -> list[Problem]:
+    found = []
+    if not s.secret_key:
+        found.append(
+            Problem(
+                "no SECRET_KEY: sessions and PINs would depend on a key generated on this machine",
+                "set SECRET_KEY to a long random value, the same in every process",
+            )
+        )
+    if not s.public_base_url.startswith("https://"):
+        found.append(
+            Problem(
+                f"PUBLIC_BASE_URL is {s.public_base_url!r}: providers would call in clear",
+                "set PUBLIC_BASE_URL to the service's https:// address",
+            )
+        )
+    real = any((s.at_api_key, s.twilio_auth_token, s.android_gateway_url))
+    if (s.simulator_enabled or s.demo) and real:
+        found.append(
+            Problem(
+                "the simulator is on while real provider credentials are set",
+                "unset SIMULATOR_ENABLED on the service that holds real reports",
+            )
+        )
+    if s.database_url.startswith("sqlite"):
+        found.append(
+            Problem(
+                "the database is SQLite: fine for one machine, not for several workers",
+                "set DATABASE_URL=postgresql://…",
+                blocks=False,
+            )
+        )
+    return found
+
+
+def _smtp(s: Settings) -> list[Problem]:
+    if not s.smtp_host:
+        return []
+    context = ssl.create_default_context()
+    try:
+        if s.smtp_port == 465:
+            with smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT, context=context
+            ) as smtp:
+                smtp.ehlo()
+            return []
+        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
+            smtp.ehlo()
+            if not smtp.has_extn("starttls"):
+                return [
+                    Problem(
+                        f"SMTP {s.smtp_host}:{s.smtp_port} offers no TLS: mail would go in clear",
+                        "set SMTP_HOST/SMTP_PORT to a server with STARTTLS (587) or TLS (465)",
+                    )
+                ]
+            smtp.starttls(context=context)
+        return []
+    except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
+        return [
+            Problem(
+                f"SMTP {s.smtp_host}:{s.smtp_port} cannot be used safely ({exc})",
+                "check SMTP_HOST and SMTP_PORT, and that the server's certificate is valid",
+            )
+        ]
+
+
+def _reachable(s: Settings) -> list[Problem]:
+    found = []
+    db = Database(s.database_url)
+    try:
+        if not db.ping():
+            found.append(Problem("the database does not answer", "check DATABASE_URL"))
+    finally:
+        db.dispose()
+    if s.redis_url is None:
+        found.append(
+            Problem(
+                "no REDIS_URL: only `pengaduan serve` with its embedded Redis can run",
+                "set REDIS_URL=redis://… so that web processes and workers share one Redis",
+            )
+        )
+    else:
+        try:
+            connect_redis(s.redis_url).ping()
+        except Exception:
+            found.append(Problem("Redis does not answer", "check REDIS_URL"))
+    return found
+
+
+def problems(settings: Settings) -> list[Problem]:
+    """Everything that stands between this deployment and a pilot with real reports."""
+    return _settings(settings) + _providers(settings) + _smtp(settings) + _reachable(settings)
+
+
+@click.command("doctor")
+def command() -> None:
+    """Check this deployment's settings for a pilot; exit 1 when something blocks it."""
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        click.echo(f"✗ {exc}")
+        raise SystemExit(1) from exc
+    found = problems(settings)
+    for p in found:
+        click.echo(f"{'✗' if p.blocks else '!'} {p.what}\n    fix: {p.fix}")
+    blocking = sum(p.blocks for p in found)
+    if not found:
+        click.echo("✓ ready for a pilot")
+    elif blocking:
+        click.echo(f"{blocking} problem(s) block a pilot")
+        raise SystemExit(1)
+    else:
+        click.echo("nothing blocks a pilot")

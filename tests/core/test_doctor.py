@@ -1,0 +1,93 @@
+"""`pengaduan doctor` names each problem with the setting that fixes it, and fails when one
+blocks a pilot."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from gateway.cli import main
+
+SECRETS = {
+    "SECRET_KEY": "x" * 40,
+    "PUBLIC_BASE_URL": "https://pengaduan.example.org",
+    "AT_USERNAME": "pengaduan",
+    "AT_API_KEY": "atsk_x",
+    "AT_WEBHOOK_TOKEN": "t" * 32,
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "a" * 32,
+}
+
+
+@pytest.fixture
+def doctor(services, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    base = {
+        "DATABASE_URL": services.settings.database_url,
+        "REDIS_URL": services.settings.redis_url,
+        "SIMULATOR_ENABLED": "",
+        "ALLOW_UNSIGNED_WEBHOOKS": "",
+        "SMTP_HOST": "",
+    }
+
+    def run(**env):
+        return CliRunner().invoke(main, ["doctor"], env={**base, **env}, catch_exceptions=False)
+
+    return run
+
+
+def test_a_deployment_ready_for_a_pilot_passes(doctor):
+    result = doctor(**SECRETS)
+    assert result.exit_code == 0, result.output
+    assert "ready for a pilot" in result.output or "nothing blocks" in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [
+        ({"AT_WEBHOOK_TOKEN": ""}, "AT_WEBHOOK_TOKEN"),
+        ({"TWILIO_AUTH_TOKEN": ""}, "TWILIO_AUTH_TOKEN"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"PUBLIC_BASE_URL": "http://pengaduan.example.org"}, "PUBLIC_BASE_URL"),
+        ({"SIMULATOR_ENABLED": "true"}, "SIMULATOR_ENABLED"),
+        ({"ALLOW_UNSIGNED_WEBHOOKS": "true"}, "ALLOW_UNSIGNED_WEBHOOKS"),
+        ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL"),
+        ({"ANDROID_GATEWAY_URL": "http://10.0.0.5:8080"}, "ANDROID_WEBHOOK_KEY"),
+    ],
+)
+def test_each_problem_names_its_setting_and_blocks(doctor, change, names):
+    result = doctor(**{**SECRETS, **change})
+    assert result.exit_code == 1, result.output
+    assert names in result.output and "block a pilot" in result.output
+
+
+class _PlainSmtp(socketserver.StreamRequestHandler):
+    """An SMTP server that offers no TLS."""
+
+    def handle(self):
+        self.wfile.write(b"220 plain ESMTP\r\n")
+        for line in self.rfile:
+            if line[:4].upper() in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250-plain\r\n250 AUTH PLAIN\r\n")
+            elif line[:4].upper() == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"502 no\r\n")
+
+
+def test_mail_without_tls_blocks(doctor):
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _PlainSmtp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = str(server.server_address[1])
+        result = doctor(**SECRETS, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (
+        result.exit_code == 1 and "offers no TLS" in result.output and "SMTP_HOST" in result.output
+    )
