@@ -5,6 +5,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from fakes.voice_plugin import (
+    CALLER,
+    TWILIO_TOKEN,
+    case_of_call,
+    reference_of_call,
+    session_of_call,
+)
 from lxml import etree
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
@@ -15,8 +22,6 @@ from gateway.voice import context as voice_context
 from gateway.voice.store import CallStore
 from ivr_scripts import engine
 
-from .conftest import CALLER, TWILIO_TOKEN, case_of_call, reference_of_call, session_of_call
-
 URL = "http://127.0.0.1:5000/voice/twilio"
 FORM = {
     "CallSid": "CA" + "a" * 32,
@@ -25,6 +30,11 @@ FORM = {
     "Direction": "inbound",
     "CallStatus": "ringing",
 }
+
+
+@pytest.fixture
+def settings_overrides(voice_settings) -> dict:
+    return voice_settings
 
 
 def signed(url: str, form: dict, token: str = TWILIO_TOKEN) -> dict:

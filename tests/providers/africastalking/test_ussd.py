@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from ussd.phone import CALLER, EVENTS_URL, URL, Phone, assert_ussd_reply
 
 from casebridge.channel_events import UssdHop
 from gateway.providers.africastalking.ussd import EventError, parse_end, parse_hop, render
 from ussd_menus.screens import Screen
-
-from .phone import CALLER, EVENTS_URL, URL, Phone, assert_ussd_reply
 
 NO_SESSION = (
     "END Maaf, data sesi dari jaringan rusak atau tidak ada. Silakan tekan kode layanan lagi. "
@@ -37,6 +36,12 @@ AT_FORM = {
     "networkCode": "99999",
     "text": "",
 }
+
+
+@pytest.fixture
+def settings_overrides() -> dict:
+    """As on the USSD line's own tests: no webhook token (TestToken switches it on)."""
+    return {}
 
 
 def test_render_is_prefix_and_text():

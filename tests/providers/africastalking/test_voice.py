@@ -4,11 +4,10 @@ calls we placed, and hostile values."""
 from __future__ import annotations
 
 import pytest
+from fakes.voice_plugin import AT_NUMBER, AT_TOKEN, CALLER, reference_of_call, session_of_call
 from lxml import etree
 
 from gateway.voice import callback
-
-from .conftest import AT_NUMBER, AT_TOKEN, CALLER, reference_of_call, session_of_call
 
 FORM = {
     "sessionId": "ATVId_0123456789",
@@ -17,6 +16,11 @@ FORM = {
     "callerNumber": CALLER,
     "destinationNumber": AT_NUMBER,
 }
+
+
+@pytest.fixture
+def settings_overrides(voice_settings) -> dict:
+    return voice_settings
 
 
 @pytest.mark.parametrize("query", ["", "?token=wrong", f"?token={AT_TOKEN}x", "?n=1"])

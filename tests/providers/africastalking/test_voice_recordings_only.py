@@ -3,9 +3,15 @@ the report number and PIN played digit by digit, in order (the PIN heard opens t
 
 from __future__ import annotations
 
-from .conftest import reference_of_call
+import pytest
+from fakes.voice_plugin import reference_of_call
 
 OTHER_PHONE = "+6285711112222"
+
+
+@pytest.fixture
+def settings_overrides(voice_settings) -> dict:
+    return voice_settings
 
 
 def played(reply) -> list[str]:
