@@ -2,8 +2,9 @@
 
 - `schedule` writes one pending row per channel when a case is assigned (called by
   `casebridge.assignment`), referred, or overdue (`casebridge.sla`);
-- `attempt` delivers one row through its channel's `Forwarder` (`sms`, `webhook`, `email`) and
-  writes the attempt and its result on the case timeline; `delivery` retries for a day.
+- `delivery.attempt` delivers one row through its channel's `Forwarder` (`sms`, `webhook`,
+  `email`), writes the attempt and its result on the case timeline, and retries for a day
+  (`casebridge.attempts` decides when).
 
 Jobs and the sweeper that drive this live in `workers.forwarding`.
 """
@@ -11,8 +12,8 @@ Jobs and the sweeper that drive this live in `workers.forwarding`.
 from __future__ import annotations
 
 from ..settings import Settings
-from .attempts import Attempted, attempt
 from .base import CHANNELS, EVENTS, Envelope, Forwarder, Result
+from .delivery import Attempted, attempt
 from .mail import MailForwarder
 from .sms import SmsForwarder
 from .webhook import WebhookForwarder

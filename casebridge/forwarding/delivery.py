@@ -1,18 +1,27 @@
 """A Forward row's life: claimed for an attempt, then delivered, retried with backoff for a
-day, skipped or failed. Every attempt and its result is written on the case's timeline."""
+day, skipped or failed. Every attempt and its result is written on the case's timeline.
+`attempt` is one try at one row: read what to send, send it outside any transaction, record
+how it went; safe to run twice (only one runner can claim a row)."""
 
 from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from ..attempts import Backoff, Durable
+from ..db import Database
 from ..models import Case, Forward, utcnow
 from ..models.forwards import ForwardStatus
 from ..outbox import queue
+from ..settings import Settings
 from ..timeline import record
-from .base import Result
+from . import envelope
+from .base import Forwarder, Result
 from .schedule import ACTOR
 
+log = logging.getLogger(__name__)
 RETRY_DELAYS = (30, 120, 600, 1800, 3600, 7200, 14400, 28800, 30000)
 """Seconds before each retry; together about a day, after which the forward has failed."""
 FORWARDS = Durable(
@@ -95,3 +104,37 @@ def finish(session: Session, fwd: Forward, result: Result, sms_provider: str) ->
         data={"forward_id": fwd.id, "attempt": attempt, "ok": result.ok},
     )
     return message_ids
+
+
+@dataclass
+class Attempted:
+    status: str
+    """The row's status afterwards, or `busy` when another runner had it."""
+    message_ids: list[int] = field(default_factory=list)
+    """Outbox rows queued (SMS forwards), to enqueue for sending."""
+
+
+def attempt(
+    db: Database, settings: Settings, forward_id: int, forwarders: dict[str, Forwarder]
+) -> Attempted:
+    with db.session() as session:
+        fwd = claim(session, forward_id)
+        if fwd is None:
+            return Attempted("busy")
+        built = envelope.build(session, fwd, settings)
+        if isinstance(built, envelope.Skip):
+            skip(session, fwd, built.reason)
+            return Attempted("skipped")
+    forwarder = forwarders.get(built.channel)
+    if forwarder is None:
+        result = Result(False, f"no forwarder for channel {built.channel!r}", retry=False)
+    else:
+        try:
+            result = forwarder.deliver(built)
+        except Exception as exc:  # a forwarder bug or an odd network error: try again later
+            log.exception("forward %s failed unexpectedly", forward_id)
+            result = Result(False, f"{type(exc).__name__}: {exc}"[:300])
+    with db.session() as session:
+        fwd = session.get(Forward, forward_id)
+        ids = finish(session, fwd, result, settings.sms_provider)
+        return Attempted(fwd.status, ids)
