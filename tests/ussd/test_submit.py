@@ -10,8 +10,8 @@ import time
 
 from sqlalchemy import func, select
 
-from casebridge import pins, refs
-from casebridge.models import Case, Intake
+from casebridge import audit, pins, refs
+from casebridge.models import Case, CaseEvent, Intake
 
 from .phone import CALLER, OTHER_PHONE, Phone
 
@@ -148,3 +148,29 @@ def test_a_session_id_sent_again_from_another_phone_is_a_new_session(client, dia
     with services.db.session() as session:
         keys = set(session.scalars(select(Intake.idempotency_key)))
     assert keys == {f"ussd:africastalking:{p}:{first.session_id}" for p in (CALLER, OTHER_PHONE)}
+
+
+def test_every_status_lookup_by_ussd_is_audited(dial, services, jobs):
+    first = dial()
+    first.press(*REPORT)
+    shown, pin, _org = _done(first.press("1"))
+    jobs.run()
+    dial().press("2")  # the reporter's own cases
+    other = dial(phone=OTHER_PHONE)
+    other.press("2", shown, f"{(int(pin) + 1) % 10000:04d}")
+    assert other.reply.startswith("CON Nomor atau PIN tidak cocok.")
+    assert other.press(shown, pin).startswith(f"END Laporan {shown}\n")
+    with services.db.session() as session:
+        trail = [
+            (e.kind, e.actor, e.data["outcome"])
+            for e in session.scalars(
+                select(CaseEvent)
+                .where(CaseEvent.kind.in_(audit.AUDIT_KINDS))
+                .order_by(CaseEvent.id)
+            )
+        ]
+    assert trail == [
+        (audit.READ, "reporter:ussd", audit.OWN_PHONE),
+        (audit.PIN_REFUSED, "pin:ussd", audit.WRONG_PIN),
+        (audit.READ, "pin:ussd", audit.RIGHT_PIN),
+    ]
