@@ -1,7 +1,8 @@
 """The audit trail: every read of a case is an event on it, with the reader's organisation.
 
 Changes are already on the timeline (`casebridge.timeline`); reads are recorded here as events
-of kind `read`, which case views leave out of the timeline they show."""
+of kind `read`, and status lookups a PIN did not open as `pin_refused`: case views leave both
+out of the timeline they show."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from collections.abc import Iterable
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from . import phones
 from .models import Case, CaseEvent, Organisation, utcnow
 from .timeline import record
 
 READ = "read"
-AUDIT_KINDS = frozenset({READ})
+PIN_REFUSED = "pin_refused"
+AUDIT_KINDS = frozenset({READ, PIN_REFUSED})
 """Event kinds that belong to the audit trail only, not to the timeline people read."""
+
+OWN_PHONE, RIGHT_PIN, WRONG_PIN, LOCKED = "own_phone", "right_pin", "wrong_pin", "locked"
+LOOKUP_OUTCOMES = (OWN_PHONE, RIGHT_PIN, WRONG_PIN, LOCKED)
+"""How a status lookup by phone (`casebridge.casestatus`) went; the first two showed the case."""
 
 
 def actor(org: Organisation | None, via: str = "api") -> str:
@@ -27,6 +34,20 @@ def read(session: Session, case: Case, org: Organisation | None, what: str, via:
     """Record that `org` read the case (`what`: the route or command)."""
     return record(
         session, case, READ, actor(org, via), what, organisation_id=org.id if org else None
+    )
+
+
+def lookup(session: Session, case: Case, channel: str, outcome: str, phone: str) -> CaseEvent:
+    """Record a status lookup of the case from `phone` on `channel` (ussd, voice, sms): a read
+    by its reporter (`reporter:sms`) or by PIN (`pin:ussd`), or a PIN refused, with the
+    outcome and the phone masked."""
+    if outcome not in LOOKUP_OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; known: {', '.join(LOOKUP_OUTCOMES)}")
+    shown = outcome in (OWN_PHONE, RIGHT_PIN)
+    who = f"{'reporter' if outcome == OWN_PHONE else 'pin'}:{channel}"
+    data = {"outcome": outcome, "phone": phones.mask(phone) if phone else None}
+    return record(
+        session, case, READ if shown else PIN_REFUSED, who, f"status by {channel}", data=data
     )
 
 

@@ -12,12 +12,12 @@ from datetime import timedelta
 from sqlalchemy import case as when
 from sqlalchemy import select
 
-from casebridge import actions, audit, casestatus, notify, outbox, refs
+from casebridge import actions, casestatus, notify, outbox, refs
 from casebridge.casestatus import CaseStatus
 from casebridge.models import Case, utcnow
 from casebridge.status import OPEN_STATUSES
 
-from ..pin_failures import RedisPinFailures
+from ..pin_tries import RedisPinTries
 from . import conversation
 from .keywords import Command
 from .turn import Turn
@@ -25,6 +25,7 @@ from .turn import Turn
 RESOLVED_JOINABLE = timedelta(days=30)
 """A message after a case was resolved still joins it for this long (a thank-you, a relapse)."""
 STATUS_CASES_MAX = 3
+CHANNEL = "sms"
 
 
 def run(turn: Turn, command: Command | None) -> None:
@@ -101,30 +102,17 @@ def _status_line(view: CaseStatus, lang: str) -> str:
 
 def _status(turn: Turn, command: Command) -> None:
     if command.ref is None:
-        views = casestatus.for_phone(turn.session, turn.phone, limit=STATUS_CASES_MAX)
+        views = casestatus.for_phone(turn.session, turn.phone, CHANNEL, limit=STATUS_CASES_MAX)
         if not views:
             turn.reply("status_none")
             return
         turn.send("\n".join(_status_line(v, turn.lang) for v in views))
-        for view in views:
-            _audit(turn, view.reference)
         return
-    failures = RedisPinFailures(turn.services.redis)
-    found = casestatus.find(turn.session, command.ref, command.pin, turn.phone, failures)
+    tries = RedisPinTries(turn.services.redis)
+    found = casestatus.find(turn.session, command.ref, command.pin, turn.phone, tries, CHANNEL)
     if found == "locked":
         turn.reply("status_locked")
     elif found is None:
         turn.reply("status_not_found")
     else:
         turn.send(_status_line(found, turn.lang))
-        _audit(turn, found.reference)
-
-
-def _audit(turn: Turn, reference: str) -> None:
-    """A status read is on the case's audit trail: by its reporter, or by PIN."""
-    case = turn.session.scalar(select(Case).where(Case.reference == reference))
-    if case is not None:
-        own = turn.reporter is not None and case.reporter_id == turn.reporter.id
-        audit.read(
-            turn.session, case, None, "STATUS by SMS", via="reporter:sms" if own else "pin:sms"
-        )

@@ -14,10 +14,10 @@ from casebridge.routing import candidates
 from ussd_menus.context import CaseStatus, Submission, SubmitError
 from ussd_menus.sources import CASES_MAX
 
-from ..pin_failures import RedisPinFailures
+from ..pin_tries import RedisPinTries
 from ..services import Services
 from ..submit import submit_report
-from .report import facts, handler_name, to_report
+from .report import CHANNEL, facts, handler_name, to_report
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,14 @@ class DbContext:
 
     def cases_for_phone(self, phone: str) -> list[CaseStatus]:
         with self.services.db.session() as session:
-            return casestatus.for_phone(session, phone, limit=CASES_MAX)
+            return casestatus.for_phone(session, phone, CHANNEL, limit=CASES_MAX)
 
     def lookup(
         self, reference: str, pin: str | None, phone: str
     ) -> CaseStatus | None | Literal["locked"]:
-        failures = RedisPinFailures(self.services.redis)
+        tries = RedisPinTries(self.services.redis)
         with self.services.db.session() as session:
-            return casestatus.find(session, reference, pin, phone, failures)
+            return casestatus.find(session, reference, pin, phone, tries, CHANNEL)
 
     def submit(self, answers: dict, phone: str, lang: str) -> Submission:
         """Persist the report (once per session, however often the hop is retried)."""

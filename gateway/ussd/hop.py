@@ -58,9 +58,10 @@ def problem(hop: UssdHop) -> str | None:
     return None
 
 
-def intake_key(hop: UssdHop) -> str:
-    """The idempotency key of the report a session may file: one per session."""
-    return f"ussd:{hop.provider}:{hop.session_id}"
+def intake_key(hop: UssdHop, phone: str) -> str:
+    """The idempotency key of the report a session may file: one per session of a phone (a
+    session id sent again from another phone never gets that report's answer)."""
+    return f"ussd:{hop.provider}:{phone}:{hop.session_id}"
 
 
 def answer(services: Services, hop: UssdHop) -> Screen:
@@ -92,13 +93,10 @@ def _answer_on(store: Store, link: Link, services: Services, hop: UssdHop, phone
         loaded = store.load(link, hop.session_id, phone, first=True)
     session = loaded.session
     if session is not None:
-        if session.phone != phone:
-            log.warning("USSD session %s came back from another phone", hop.session_id)
-            return notice("no_session", DEFAULT_LANGUAGE)
         typed = new_input(session.text, hop.text)
         if typed is None or session.end:
             return session.screen  # a retry, or a hop after the last screen: the same answer
-    ctx = DbContext(services, intake_key(hop))
+    ctx = DbContext(services, intake_key(hop, phone))
     if session is None:
         resume = loaded.resume
         lang = loaded.language or (resume or {}).get("lang") or DEFAULT_LANGUAGE

@@ -22,9 +22,12 @@ for input; failed: it ended because of an error on our side."""
 UNKNOWN_SCREEN = "unknown"
 
 
-def _stored(store: Store, session_id: str) -> UssdSession | None:
+def _stored(store: Store, session_id: str, phone: str | None) -> UssdSession | None:
+    """The session of that phone (a session is its phone's: `gateway.ussd.store`)."""
+    if not phone:
+        return None
     try:
-        return store.peek(session_id)
+        return store.peek(session_id, phone)
     except RedisError as exc:
         log.warning("USSD session end without its session (Redis unavailable): %s", exc)
         return None
@@ -36,7 +39,7 @@ def record_end(services: Services, end: SessionEnd) -> bool:
     if end.outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {end.outcome!r}; known: {', '.join(OUTCOMES)}")
     store = Store(services.redis, end.provider)
-    stored = _stored(store, end.session_id)
+    stored = _stored(store, end.session_id, end.phone)
     screen = (stored.at if stored else None) or UNKNOWN_SCREEN
     duration = end.duration_ms
     if duration is None and stored is not None:
@@ -70,7 +73,7 @@ def record_end(services: Services, end: SessionEnd) -> bool:
         except IntegrityError:
             return False
     try:
-        store.finish(end.session_id, end.outcome, screen)
+        store.finish(end.session_id, end.phone, end.outcome, screen)
     except RedisError as exc:
         log.warning("USSD session end recorded but not counted (Redis unavailable): %s", exc)
     return True

@@ -2,9 +2,10 @@
 are read later), over one connection lent to the hop (`Store.link()`, `gateway.ussd.link`).
 
 Keys:
-- `ussd:session:<provider>:<session id>`: the session (state, the provider's cumulative text,
-  the last screen), for `SESSION_TTL`; once it has ended, only `END_TTL` (its last screen,
-  which may show a PIN, is kept just long enough to answer a provider retry).
+- `ussd:session:<provider>:<phone>:<session id>`: the session (state, the provider's
+  cumulative text, the last screen), for `SESSION_TTL`; bound to the caller's phone, so the
+  same session id from another phone is another session; once it has ended, only `END_TTL`
+  (its last screen, which may show a PIN, is kept just long enough to answer a provider retry).
 - `ussd:resume:<phone>`: the latest unfinished report of that phone, offered to continue on
   its next dial within `RESUME_TTL`.
 - `ussd:lang:<phone>`: the language chosen on that phone.
@@ -34,8 +35,8 @@ LANGUAGE_TTL = 365 * 24 * 3600
 STATS_KEY = "ussd:stats"
 
 
-def session_key(provider: str, session_id: str) -> str:
-    return f"ussd:session:{provider}:{session_id}"
+def session_key(provider: str, phone: str, session_id: str) -> str:
+    return f"ussd:session:{provider}:{phone}:{session_id}"
 
 
 def resume_key(phone: str) -> str:
@@ -154,7 +155,7 @@ class Store:
 
     def load(self, link: Link, session_id: str, phone: str, first: bool) -> Loaded:
         """The session; on a first hop (`first`) also the phone's resume offer and language."""
-        key = session_key(self.provider, session_id)
+        key = session_key(self.provider, phone, session_id)
         if not first:
             (raw_session,) = link.exchange(("GET", key))
             return Loaded(UssdSession.loads(raw_session))
@@ -179,7 +180,13 @@ class Store:
         ttl = END_TTL if session.end else SESSION_TTL
         state_json = _dumps(session.state)
         commands: list[tuple] = [
-            ("SET", session_key(self.provider, session_id), session.dumps(state_json), "EX", ttl)
+            (
+                "SET",
+                session_key(self.provider, session.phone, session_id),
+                session.dumps(state_json),
+                "EX",
+                ttl,
+            )
         ]
         if resume is not None:
             resume_json = state_json if resume is session.state else _dumps(resume)
@@ -192,12 +199,13 @@ class Store:
             commands.append(("HINCRBY", STATS_KEY, started_field(self.provider), 1))
         link.send(*commands)  # its replies are read on the connection's next use
 
-    def peek(self, session_id: str) -> UssdSession | None:
-        return UssdSession.loads(self.redis.get(session_key(self.provider, session_id)))
+    def peek(self, session_id: str, phone: str) -> UssdSession | None:
+        return UssdSession.loads(self.redis.get(session_key(self.provider, phone, session_id)))
 
-    def finish(self, session_id: str, outcome: str, screen: str) -> None:
+    def finish(self, session_id: str, phone: str | None, outcome: str, screen: str) -> None:
         """Count how the session ended and where, and forget it."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.hincrby(STATS_KEY, ended_field(self.provider, outcome, screen), 1)
-        pipe.delete(session_key(self.provider, session_id))
+        if phone:
+            pipe.delete(session_key(self.provider, phone, session_id))
         pipe.execute()

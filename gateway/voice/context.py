@@ -1,6 +1,6 @@
 """The voice engine's `VoiceContext` over the service: reports go through the intake pipeline,
-status lookups through `casebridge.casestatus` (with its PIN lockout), languages onto the
-reporter."""
+status lookups through `casebridge.casestatus` (PIN tries counted first, every lookup
+audited), languages onto the reporter."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from casebridge import casestatus, phones, reporters
 from casebridge.reports import Report
 from ivr_scripts.context import CaseStatus, Submission, SubmitError
 
-from ..pin_failures import RedisPinFailures
+from ..pin_tries import RedisPinTries
 from ..services import Services
 from ..submit import submit_report
 from . import metrics
@@ -91,9 +91,9 @@ class DatabaseContext:
     def _find(
         self, reference: str, pin: str | None, phone: str
     ) -> CaseStatus | None | Literal["locked"]:
-        failures = RedisPinFailures(self.services.redis)
+        tries = RedisPinTries(self.services.redis)
         with self.services.db.session() as session:
-            return casestatus.find(session, reference, pin, phone, failures)
+            return casestatus.find(session, reference, pin, phone, tries, "voice")
 
     def set_language(self, phone: str, lang: str) -> None:
         """Keep the choice on a known reporter (later SMS use it); callers with no case yet

@@ -59,7 +59,7 @@ def test_unknown_session_is_recorded_without_a_screen(client, services):
 def test_hops_and_duration_come_from_the_session_when_at_omits_them(dial, client, services):
     phone = dial()
     phone.press("2")
-    form = {"sessionId": phone.session_id, "status": "Incomplete"}
+    form = {"sessionId": phone.session_id, "phoneNumber": CALLER, "status": "Incomplete"}
     assert client.post(EVENTS_URL, data=form).status_code == 200
     [row] = _records(services)
     assert row.hops == 2 and row.duration_ms is not None and row.duration_ms >= 0

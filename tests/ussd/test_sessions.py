@@ -31,7 +31,7 @@ def _ttl(services, key: str) -> int:
 
 def test_session_is_kept_by_session_id_with_a_ttl(dial, services):
     phone = dial()
-    key = store.session_key("africastalking", phone.session_id)
+    key = store.session_key("africastalking", phone.phone, phone.session_id)
     assert store.SESSION_TTL == 600
     assert 595 <= _ttl(services, key) <= 600
     saved = json.loads(services.redis.get(key))
@@ -71,7 +71,7 @@ def test_ended_session_is_kept_only_briefly(dial, services):
     phone = dial()
     phone.press(*TO_SUMMARY, "1")
     assert phone.reply.startswith("END Laporan terkirim.")
-    key = store.session_key("africastalking", phone.session_id)
+    key = store.session_key("africastalking", phone.phone, phone.session_id)
     assert store.END_TTL == 120
     assert 115 <= _ttl(services, key) <= 120
     assert not services.redis.exists(store.resume_key(CALLER))
@@ -81,7 +81,9 @@ def test_end_notification_forgets_the_session(dial, services):
     phone = dial()
     phone.press("1")
     assert phone.hang_up("Incomplete") == 200
-    assert not services.redis.exists(store.session_key("africastalking", phone.session_id))
+    assert not services.redis.exists(
+        store.session_key("africastalking", phone.phone, phone.session_id)
+    )
 
 
 class Counting:
@@ -202,7 +204,7 @@ def test_database_down_on_status_gets_a_busy_screen(dial, services, monkeypatch)
 def test_lost_session_starts_again_and_offers_the_report(dial, services):
     phone = dial()
     phone.press("1", "2", "2", "Siti")
-    services.redis.delete(store.session_key("africastalking", phone.session_id))
+    services.redis.delete(store.session_key("africastalking", phone.phone, phone.session_id))
     assert phone.press("1").startswith("CON Ada laporan Anda yang belum selesai. Lanjutkan?\n")
     assert phone.press("1").startswith("CON Jenis kelamin pekerja:\n")
 
@@ -210,7 +212,7 @@ def test_lost_session_starts_again_and_offers_the_report(dial, services):
 @pytest.mark.parametrize("garbage", [b"not json", b"[]", b'{"phone": 1}', b'{"v": 1}'])
 def test_garbage_in_redis_is_a_new_session(dial, services, garbage):
     phone = dial()
-    services.redis.set(store.session_key("africastalking", phone.session_id), garbage)
+    services.redis.set(store.session_key("africastalking", phone.phone, phone.session_id), garbage)
     services.redis.set(store.resume_key(CALLER), garbage)
     assert phone.press("1").startswith("CON Layanan Pengaduan Pekerja Migran\n")
     assert phone.press("1").startswith("CON Siapa yang melapor?\n")

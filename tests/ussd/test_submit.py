@@ -10,10 +10,10 @@ import time
 
 from sqlalchemy import func, select
 
-from casebridge import pins, refs
-from casebridge.models import Case, Intake
+from casebridge import audit, pins, refs
+from casebridge.models import Case, CaseEvent, Intake
 
-from .phone import CALLER, Phone
+from .phone import CALLER, OTHER_PHONE, Phone
 
 REPORT = ["1", "2", "2", "Siti Rahayu", "1", "1", "2", "Jawa Timur", "Banyuwangi"]
 REPORT += ["0123456789", "Gaji 4 bulan belum dibayar", "2", "1", "1"]  # SBMI-BWI, SMS safe
@@ -57,7 +57,7 @@ def test_whole_report_becomes_a_routed_case_within_seconds(dial, services, jobs)
         assert (worker.regency_code, worker.phone) == ("3510", "+60123456789")
         assert case.reporter.phone == CALLER and case.reporter.sms_safe is True
         intake = session.scalars(select(Intake)).one()
-        assert intake.idempotency_key == f"ussd:africastalking:{phone.session_id}"
+        assert intake.idempotency_key == f"ussd:africastalking:{CALLER}:{phone.session_id}"
     status = dial()
     status.press("2")
     assert status.press("1") == (
@@ -129,3 +129,48 @@ def test_cancelled_report_stores_nothing(dial, services):
     phone.press(*REPORT)
     assert phone.press("3") == "END Laporan dibatalkan, tidak ada yang disimpan. Terima kasih."
     assert _count(services, Intake) == 0
+
+
+def test_a_session_id_sent_again_from_another_phone_is_a_new_session(client, dial, services):
+    """Another phone posting a finished session's id gets its own session and its own
+    report, never the first one's END screen with its reference and PIN."""
+    first = dial()
+    first.press(*REPORT)
+    shown, pin, _org = _done(first.press("1"))
+    other = Phone(client, OTHER_PHONE, first.session_id)
+    assert other.retry().startswith("CON Layanan Pengaduan Pekerja Migran\n")  # not the END
+    assert first.hang_up("Success") == 200
+    other.dial()
+    other.press(*REPORT)
+    again, again_pin, _org = _done(other.press("1"))
+    assert again != shown and f"PIN: {pin}" not in other.reply
+    assert _count(services, Intake) == 2
+    with services.db.session() as session:
+        keys = set(session.scalars(select(Intake.idempotency_key)))
+    assert keys == {f"ussd:africastalking:{p}:{first.session_id}" for p in (CALLER, OTHER_PHONE)}
+
+
+def test_every_status_lookup_by_ussd_is_audited(dial, services, jobs):
+    first = dial()
+    first.press(*REPORT)
+    shown, pin, _org = _done(first.press("1"))
+    jobs.run()
+    dial().press("2")  # the reporter's own cases
+    other = dial(phone=OTHER_PHONE)
+    other.press("2", shown, f"{(int(pin) + 1) % 10000:04d}")
+    assert other.reply.startswith("CON Nomor atau PIN tidak cocok.")
+    assert other.press(shown, pin).startswith(f"END Laporan {shown}\n")
+    with services.db.session() as session:
+        trail = [
+            (e.kind, e.actor, e.data["outcome"])
+            for e in session.scalars(
+                select(CaseEvent)
+                .where(CaseEvent.kind.in_(audit.AUDIT_KINDS))
+                .order_by(CaseEvent.id)
+            )
+        ]
+    assert trail == [
+        (audit.READ, "reporter:ussd", audit.OWN_PHONE),
+        (audit.PIN_REFUSED, "pin:ussd", audit.WRONG_PIN),
+        (audit.READ, "pin:ussd", audit.RIGHT_PIN),
+    ]

@@ -129,11 +129,13 @@ def test_national_phone_number_is_read_as_indonesian(client, services):
     assert reply == MAIN_MENU
 
 
-def test_session_coming_back_from_another_phone_is_refused(client, orgs):
+def test_session_coming_back_from_another_phone_is_a_new_session(client, orgs):
     phone = Phone(client)
     phone.dial()
-    phone.phone = "+6285712345678"
-    assert phone.press("1") == NO_SESSION
+    intruder = Phone(client, "+6285712345678", phone.session_id)
+    intruder.text = "1"
+    assert intruder.post() == MAIN_MENU
+    assert phone.press("1").startswith("CON Siapa yang melapor?\n")  # the first is untouched
 
 
 def test_get_is_not_allowed(client):

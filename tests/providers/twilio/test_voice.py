@@ -17,7 +17,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from casebridge.models import Organisation
+from casebridge import audit
+from casebridge.models import CaseEvent, Organisation
 from gateway.voice import context as voice_context
 from gateway.voice.store import CallStore
 from ivr_scripts import engine
@@ -242,3 +243,31 @@ def test_no_pin_or_secret_reaches_the_logs(dial, services, jobs, orgs, caplog):
     assert spoken_pin not in logged and f"PIN {pin}" not in logged
     assert TWILIO_TOKEN not in logged and services.settings.at_webhook_token not in logged
     assert CALLER not in logged
+
+
+def test_every_status_lookup_by_voice_is_audited(dial, services, make_case):
+    reference, pin = make_case()
+    own = dial("twilio")
+    own.dial()
+    own.press("2")
+    own.press(reference)
+    other = dial("twilio", "+6285712345678")
+    other.dial()
+    other.press("2")
+    other.press(reference)
+    other.press(f"{(int(pin) + 1) % 10000:04d}")
+    other.press(pin)
+    with services.db.session() as session:
+        trail = [
+            (e.kind, e.actor, e.data["outcome"])
+            for e in session.scalars(
+                select(CaseEvent)
+                .where(CaseEvent.kind.in_(audit.AUDIT_KINDS))
+                .order_by(CaseEvent.id)
+            )
+        ]
+    assert trail == [
+        (audit.READ, "reporter:voice", audit.OWN_PHONE),
+        (audit.PIN_REFUSED, "pin:voice", audit.WRONG_PIN),
+        (audit.READ, "pin:voice", audit.RIGHT_PIN),
+    ]
