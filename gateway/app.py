@@ -12,12 +12,12 @@ from werkzeug.exceptions import HTTPException
 
 from casebridge.settings import Settings
 
-from . import metrics
+from . import metrics, redact
 from .bodylimit import BodyLimit
-from .providers.registry import all_providers
+from .providers.registry import all_providers, missing_webhook_secrets
 from .services import Services
 from .voice import audio
-from .web import dashboard, home, simulator
+from .web import dashboard, home, privacy, simulator
 
 log = logging.getLogger(__name__)
 PAGES = (audio.blueprint, home.blueprint, simulator.blueprint, dashboard.blueprint)
@@ -40,35 +40,50 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         services = Services.build(settings)
         _upgrade_sqlite(services)
     settings = services.settings
+    redact.install()
 
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
         JSON_SORT_KEYS=False,
     )
     app.extensions["services"] = services
+    privacy.install(app, https=settings.public_base_url.startswith("https://"))
     metrics.install(app, services)
     for provider in all_providers():
         if provider.metrics is not None:
             app.extensions["metrics_extra"].append(provider.metrics)
 
     from .api import bp as api_bp
+    from .api import ratelimit
     from .health import bp as health_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
+    ratelimit.install(app, services, api_bp)
     for provider in all_providers():
         for blueprint in provider.blueprints:
             app.register_blueprint(blueprint)
     for blueprint in PAGES:
         app.register_blueprint(blueprint)
     _error_handlers(app)
+    _warn_unsigned(settings)
     app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_body_bytes)  # outermost: before anything
     return app
+
+
+def _warn_unsigned(settings: Settings) -> None:
+    """Say which provider secrets are missing, and what that does to its webhooks."""
+    for provider, setting in missing_webhook_secrets(settings):
+        if settings.allow_unsigned_webhooks:
+            log.warning(
+                "%s is not set: %s webhooks are accepted unsigned (ALLOW_UNSIGNED_WEBHOOKS)",
+                setting,
+                provider,
+            )
+        else:
+            log.error("%s is not set: every %s webhook answers 403 until it is", setting, provider)
 
 
 def _upgrade_sqlite(services: Services) -> None:

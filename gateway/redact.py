@@ -24,7 +24,12 @@ class RedactingFilter(logging.Filter):
 
 
 def install() -> None:
-    """Attach the filter to every handler of the root logger (werkzeug's access log included)."""
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
+    """Attach the filter to every handler there is: the root logger's (werkzeug's access log
+    included) and those of named loggers with their own (gunicorn's error and access logs).
+    `create_app` calls it, so every process that serves requests has it."""
+    named = logging.Logger.manager.loggerDict.values()
+    loggers = [logging.getLogger(), *(x for x in named if isinstance(x, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(RedactingFilter())

@@ -1,14 +1,23 @@
-"""Checks every provider webhook passes before we read it: AT's token, Twilio's signature."""
+"""Checks every provider webhook passes before we read it: AT's token, Twilio's signature.
+
+Closed by default: while a provider's secret is unset its webhooks answer 403, unless
+ALLOW_UNSIGNED_WEBHOOKS is true (`pengaduan serve` on embedded defaults on a loopback address)."""
 
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, request
 from twilio.request_validator import RequestValidator
+
+from casebridge.settings import Settings
+
+log = logging.getLogger(__name__)
+_refused: set[str] = set()
 
 
 def _settings():
@@ -23,20 +32,35 @@ def public_url() -> str:
     return f"{base}{request.path}" + (f"?{query}" if query else "")
 
 
-def at_token_ok() -> bool:
-    """With AT_WEBHOOK_TOKEN set, the request must carry `?token=` equal to it."""
-    expected = _settings().at_webhook_token
-    if not expected:
+def unsigned_accepted(settings: Settings, setting: str) -> bool:
+    """A webhook whose provider secret (`setting`) is unset: accepted only when
+    ALLOW_UNSIGNED_WEBHOOKS is true; otherwise refused, said once per process in the log."""
+    if settings.allow_unsigned_webhooks:
         return True
-    given = request.args.get("token", "")
+    if setting not in _refused:
+        _refused.add(setting)
+        log.warning("webhook refused: %s is not set (ALLOW_UNSIGNED_WEBHOOKS is false)", setting)
+    return False
+
+
+def token_matches(settings: Settings, given: str) -> bool:
+    """AT's check (AT signs nothing, protocols.md A5): `?token=` equals AT_WEBHOOK_TOKEN."""
+    expected = settings.at_webhook_token
+    if not expected:
+        return unsigned_accepted(settings, "AT_WEBHOOK_TOKEN")
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def at_token_ok() -> bool:
+    """The request carries `?token=` equal to AT_WEBHOOK_TOKEN."""
+    return token_matches(_settings(), request.args.get("token", ""))
+
+
 def twilio_signature_ok() -> bool:
-    """With TWILIO_AUTH_TOKEN set, `X-Twilio-Signature` must match (the SDK's validator)."""
+    """`X-Twilio-Signature` matches TWILIO_AUTH_TOKEN (the SDK's validator)."""
     token = _settings().twilio_auth_token
     if not token:
-        return True
+        return unsigned_accepted(_settings(), "TWILIO_AUTH_TOKEN")
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False

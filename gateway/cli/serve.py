@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import signal
 import threading
@@ -35,6 +36,9 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
     settings = _demo_settings() if demo else load_settings(create_instance=True)
     if "PUBLIC_BASE_URL" not in settings.extra:  # links in voice XML point at this server
         settings = replace(settings, public_base_url=f"http://{host}:{port}")
+    unsigned = _local_trial(settings, host) and not settings.allow_unsigned_webhooks
+    if unsigned:
+        settings = replace(settings, allow_unsigned_webhooks=True)
     embedded = None
     stopping = threading.Event()
     workers_running: tuple = ()
@@ -68,6 +72,11 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
             f"redis: {'embedded' if embedded else _safe_url(settings.redis_url)}; "
             f"worker: {'in this process' if with_worker else 'separate (pengaduan worker)'}"
         )
+        if unsigned:
+            click.echo(
+                "  webhooks: accepted unsigned while a provider's secret is unset "
+                "(embedded defaults on a loopback address: ALLOW_UNSIGNED_WEBHOOKS=true)"
+            )
         if demo:
             click.echo(f"  demo: open http://{host}:{server.port}/simulator")
         try:
@@ -87,6 +96,20 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         click.echo("stopped")
+
+
+def _local_trial(settings: Settings, host: str) -> bool:
+    """Embedded defaults (no REDIS_URL, no DATABASE_URL, or --demo) on a loopback address:
+    only this machine can post to the webhooks."""
+    embedded = settings.demo or (
+        settings.redis_url is None and not settings.extra.get("DATABASE_URL")
+    )
+    if host == "localhost":
+        return embedded
+    try:
+        return embedded and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _demo_settings():

@@ -54,6 +54,10 @@ class Provider:
     """Downloads a recording it holds: its bytes and content type."""
     settings: tuple[str, ...] = field(default=())
     """The environment settings it reads, for the README and `pengaduan` diagnostics."""
+    signed_by: str | None = None
+    """The setting whose value authenticates its webhooks; while unset they answer 403."""
+    in_use: Callable[[Settings], bool] | None = None
+    """Whether this deployment is set up to use it (some of its settings are set)."""
 
 
 # Status tables

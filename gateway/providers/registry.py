@@ -21,6 +21,19 @@ def get(name: str) -> Provider | None:
     return next((p for p in all_providers() if p.name == name), None)
 
 
+def missing_webhook_secrets(settings: Settings) -> list[tuple[str, str]]:
+    """(provider, setting) for each provider this deployment uses whose webhook secret is
+    unset: its webhooks answer 403 unless ALLOW_UNSIGNED_WEBHOOKS is true."""
+    return [
+        (p.name, p.signed_by)
+        for p in PROVIDERS
+        if p.signed_by is not None
+        and p.in_use is not None
+        and p.in_use(settings)
+        and not getattr(settings, p.signed_by.lower())
+    ]
+
+
 def voice_lines() -> dict[str, VoiceLine]:
     """The voice line of each provider that has one, for the workers."""
     return {

@@ -11,9 +11,10 @@ from casebridge import outbox
 from casebridge.models import Case, Message, Reporter
 from casebridge.reports import Report
 from casebridge.settings import Settings
+from casebridge.timeline import record
 
 from ..services import Services
-from . import texts
+from . import reply_limit, texts
 
 
 @dataclass
@@ -51,7 +52,12 @@ class Turn:
         return self.settings.sms_provider
 
     def send(self, body: str, purpose: str = "reply", case: Case | None = None) -> None:
-        """Queue a reply to the sender (nothing when they said STOP)."""
+        """Queue a reply to the sender (nothing when they said STOP, or past the phone's
+        reply limit)."""
+        if not reply_limit.allow(self.redis, self.phone):
+            if case is not None:
+                record(self.session, case, "message_withheld", "system", f"{purpose}: reply limit")
+            return
         message = outbox.queue(
             self.session,
             self.phone,

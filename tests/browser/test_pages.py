@@ -21,6 +21,16 @@ SMS_REPORT = [  # (what the reporter sends, a word of the question that must com
 ]
 
 
+def csp_violations(page) -> list[str]:
+    """What Chromium refused under the pages' Content-Security-Policy (kept as it happens)."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return refused
+
+
 def ussd_press(page, value: str) -> str:
     before = page.locator("#reporter-screen").inner_text()
     page.fill("#reporter-input", value)
@@ -49,10 +59,13 @@ def sms(page, who: str, text: str) -> None:
 def test_ussd_report_on_the_simulator_shows_the_reference(live, browser, shots):
     base, _ = live
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused = csp_violations(page)
     page.goto(base + "/")
     assert page.url.endswith("/simulator")
     page.click("#ussd-dial")
-    page.wait_for_function("document.querySelector('#reporter-screen').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('#reporter-screen').textContent.length > 0"
+    )
     assert "Layanan Pengaduan" in page.locator("#reporter-screen").inner_text()
     screen = ""
     for value in USSD_REPORT:
@@ -61,12 +74,14 @@ def test_ussd_report_on_the_simulator_shows_the_reference(live, browser, shots):
     assert re.search(r"\d{4}-\d{4}", screen), screen
     page.screenshot(path=str(shots / "simulator.png"), full_page=True)
     assert (shots / "simulator.png").stat().st_size > 10_000
+    assert refused == []
     page.close()
 
 
 def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api_key, shots):
     base, services = live
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused = csp_violations(page)
     page.goto(base + "/simulator")
     page.fill("#reporter-number", "+60129876543")
     for text, question in SMS_REPORT:
@@ -96,4 +111,5 @@ def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api
     assert ref in page.locator("#case-list").inner_text()
     page.click(f"text={ref}")
     assert page.locator("ol.timeline li").count() >= 3
+    assert refused == []
     page.close()

@@ -1,6 +1,17 @@
 """Secrets in logged URLs are redacted (webhook tokens travel in query strings)."""
 
 import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
 
 from gateway.redact import RedactingFilter, redact
 
@@ -17,3 +28,52 @@ def test_filter_rewrites_formatted_records():
     )
     RedactingFilter().filter(record)
     assert record.getMessage() == "GET /?token=***"
+
+
+@pytest.mark.slow
+def test_gunicorn_logs_no_token(database_url, redis_url, tmp_path):
+    """Production runs `gunicorn 'gateway.app:create_app()'` (the Procfile): its access log
+    masks the AT token of a webhook URL as well."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "gunicorn-test-key",
+        "AT_WEBHOOK_TOKEN": "s3cr3t-at-token",
+        "INSTANCE_PATH": str(tmp_path),
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "gateway.app:create_app()",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(150):
+            try:
+                url = f"http://127.0.0.1:{port}/sms/africastalking?token=s3cr3t-at-token"
+                urllib.request.urlopen(url, b"from=x", timeout=1)
+            except urllib.error.HTTPError:
+                break  # answered (400: the form is not an SMS)
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert "/sms/africastalking?token=***" in out, out
+    assert "s3cr3t-at-token" not in out

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_s
                 time.sleep(0.1)
         assert body == {"status": "ok", "database": "ok", "redis": "ok"}
         assert len(embedded_redis_pids(tmp_path)) == 1
+        hop = urllib.parse.urlencode(
+            {
+                "sessionId": "ATUid_1",
+                "serviceCode": "*123#",
+                "phoneNumber": "+6281234567890",
+                "text": "",
+            }
+        )
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/ussd/africastalking", hop.encode()
+        ) as r:
+            assert r.read().startswith(b"CON "), "an unsigned hop on a local trial is answered"
         assert (tmp_path / "instance" / "pengaduan.db").exists()
         proc.send_signal(stop_signal)
         out, _ = proc.communicate(timeout=30)
@@ -75,6 +88,7 @@ def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_s
             os.kill(pid, signal.SIGKILL)
     assert proc.returncode == 0, out
     assert "stopped" in out
+    assert "webhooks: accepted unsigned" in out
 
 
 @pytest.mark.slow

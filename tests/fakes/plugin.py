@@ -67,6 +67,7 @@ def provider_settings(fake_at, fake_twilio) -> dict:
         "twilio_auth_token": TWILIO_TOKEN,
         "twilio_api_url": fake_twilio.url,
         "twilio_from": TWILIO_FROM,
+        "allow_unsigned_webhooks": False,
     }
 
 

@@ -31,6 +31,8 @@ class FakeServer:
     requests: list[Seen] = field(default_factory=list)
     fail: tuple[int, object] | None = None
     """(status, JSON body) to answer instead of success."""
+    redirect: str | None = None
+    """A URL recordings are redirected to instead of served."""
 
     def __post_init__(self):
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
@@ -80,13 +82,15 @@ def fake_twilio() -> FakeServer:
     @app.get("/2010-04-01/Accounts/<sid>/Recordings/<recording>")
     def recording(sid: str, recording: str):
         server.seen()
+        if server.redirect:
+            return Response(status=302, headers={"Location": server.redirect})
         return Response(RECORDING, mimetype="audio/x-wav")
 
     return server
 
 
 def fake_at_voice() -> FakeServer:
-    """Africa's Talking's voice API: `POST /call`."""
+    """Africa's Talking's voice API: `POST /call`, and its recordings."""
     app = Flask("fake_at_voice")
     server = FakeServer(app)
 
@@ -105,6 +109,11 @@ def fake_at_voice() -> FakeServer:
             for number in request.form.get("to", "").split(",")
         ]
         return jsonify({"entries": entries, "errorMessage": "None"})
+
+    @app.get("/recordings/<name>")
+    def recording(name: str):
+        server.seen()
+        return Response(RECORDING, mimetype="audio/x-wav")
 
     return server
 

@@ -52,20 +52,35 @@ def test_a_twilio_recording_is_copied_with_the_account_credentials(
 
 
 @pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
-def test_credentials_never_go_to_another_host(dial, jobs, services, recordings_host):
-    call = leave_report(dial, "twilio", f"{recordings_host.url}/elsewhere/RE2")
+@pytest.mark.parametrize("provider", ["twilio", "africastalking"])
+def test_a_recording_on_another_host_is_never_fetched(
+    dial, jobs, services, recordings_host, provider
+):
+    call = leave_report(dial, provider, f"{recordings_host.url}/elsewhere/RE2")
     jobs.run()
-    (seen,) = recordings_host.requests
-    assert seen.auth is None
-    case = case_of_call(services, "twilio", call.call_id)
-    assert (services.settings.instance_dir / "recordings" / f"{case.reference}.wav").is_file()
+    assert recordings_host.requests == []
+    case = case_of_call(services, provider, call.call_id)
+    assert case.recording_url  # the case keeps the URL; no copy is made
+    assert not list((services.settings.instance_dir / "recordings").glob("*"))
 
 
 @pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
-def test_an_at_recording_is_copied_once(dial, jobs, services, recordings_host):
-    call = leave_report(dial, "africastalking", f"{recordings_host.url}/rec/ATVId_1.mp3")
+def test_a_redirect_away_from_twilio_is_not_followed(
+    dial, jobs, services, twilio_api, recordings_host
+):
+    twilio_api.redirect = f"{recordings_host.url}/stolen/RE3"
+    leave_report(dial, "twilio", f"{twilio_api.url}/2010-04-01/Accounts/AC1/Recordings/RE3")
+    jobs.run()
+    assert len(twilio_api.requests) == 1
+    assert recordings_host.requests == []
+    assert not list((services.settings.instance_dir / "recordings").glob("*"))
+
+
+@pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
+def test_an_at_recording_is_copied_once(dial, jobs, services, at_api):
+    call = leave_report(dial, "africastalking", f"{at_api.url}/recordings/ATVId_1.mp3")
     call.repeat()
     jobs.run()
     case = case_of_call(services, "africastalking", call.call_id)
-    assert len(recordings_host.requests) == 1
+    assert [seen.path for seen in at_api.requests] == ["/recordings/ATVId_1.mp3"]
     assert (services.settings.instance_dir / "recordings" / f"{case.reference}.wav").is_file()

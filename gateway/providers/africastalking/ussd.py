@@ -2,12 +2,11 @@
 
 The only place that knows AT's USSD field names. A hop becomes a `UssdHop`; the screen that
 `gateway.ussd.hop.answer` gives back becomes `CON …`/`END …` text/plain. Both URLs need
-`?token=` when AT_WEBHOOK_TOKEN is set (AT signs nothing, protocols.md A5).
+`?token=` equal to AT_WEBHOOK_TOKEN (`gateway.webhooks.token_matches`).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
@@ -24,7 +23,7 @@ from ...services import Services
 from ...ussd import fastpath, metrics
 from ...ussd.hop import SESSION_ID, answer, caller
 from ...ussd.records import record_end
-from ...webhooks import at_token_required
+from ...webhooks import at_token_required, token_matches
 
 log = logging.getLogger(__name__)
 
@@ -105,18 +104,16 @@ def reply(services: Services, form: Mapping[str, str] | None) -> str:
     return render(answer(services, parse_hop(form)))
 
 
-def _token_ok(expected: str | None, query_string: str) -> bool:
+def _token_ok(services: Services, query_string: str) -> bool:
     """`gateway.webhooks.at_token_ok` for a hop answered before Flask (no request object)."""
-    if not expected:
-        return True
     given = next(
         (v for k, v in parse_qsl(query_string, keep_blank_values=True) if k == "token"), ""
     )
-    return hmac.compare_digest(given.encode(), expected.encode())
+    return token_matches(services.settings, given)
 
 
 def _fast_hop(services: Services, form: Mapping[str, str] | None, query: str) -> fastpath.Reply:
-    if not _token_ok(services.settings.at_webhook_token, query):
+    if not _token_ok(services, query):
         return fastpath.Reply(403, "forbidden\n")
     return fastpath.Reply(200, reply(services, form))
 

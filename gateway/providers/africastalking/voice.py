@@ -12,6 +12,7 @@ sign requests: with AT_WEBHOOK_TOKEN set each must carry `?token=`, and our URLs
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from africastalking.Service import AfricasTalkingException
 from africastalking.Voice import VoiceService
@@ -32,6 +33,8 @@ from ...webhooks import at_token_required
 
 NAME = "africastalking"
 PATH = "/voice/africastalking"
+RECORDING_HOSTS = (".africastalking.com",)
+"""Where AT's recordings live, beside AT_VOICE_URL's host."""
 LIVE_VOICE_URL = "https://voice.africastalking.com"
 HTTP_TIMEOUT = (3.05, 10)
 
@@ -169,5 +172,5 @@ def place_call(settings: Settings, phone: str) -> str:
 
 
 def fetch_recording(settings: Settings, url: str) -> tuple[bytes, str]:
-    """A recording's audio (AT's recording URLs need no credentials)."""
-    return download(url)
+    """A recording's audio, only from AT's own hosts (its recording URLs need no credentials)."""
+    return download(url, (urlsplit(settings.at_voice_url).netloc, *RECORDING_HOSTS))

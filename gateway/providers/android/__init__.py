@@ -17,7 +17,7 @@ from ..base import Provider
 from .connect import cli
 from .protocol import NAME, PATH, WEBHOOK_IDS, parse_route, route, sign, signature_ok
 from .sender import AndroidSender, make_sender
-from .state import PHONE_KEY, health, last_seen, metrics
+from .state import PHONE_KEY, health, in_use, last_seen, metrics
 from .webhook import blueprint
 
 __all__ = [
@@ -49,4 +49,6 @@ PROVIDER = Provider(
         "ANDROID_GATEWAY_PASSWORD",
         "ANDROID_WEBHOOK_KEY",
     ),
+    signed_by="ANDROID_WEBHOOK_KEY",
+    in_use=in_use,
 )

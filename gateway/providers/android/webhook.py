@@ -1,8 +1,9 @@
 """POST /sms/android: the phone's signed JSON webhooks (`sms:received`, `sms:sent`,
 `sms:delivered`, `sms:failed`, `system:ping`); 204 when taken, 403 unsigned, stale or wrongly
-signed, 400 malformed. A received message is deduplicated on the webhook's event `id` (the
-phone's own `messageId` is derived from the content). Another `sms:` event about a message the
-phone sends (`sms:cancelled`, …) is `unknown`: kept raw on the message, its state unmoved."""
+signed (or ANDROID_WEBHOOK_KEY unset, unless ALLOW_UNSIGNED_WEBHOOKS), 400 malformed. A
+received message is deduplicated on the webhook's event `id` (the phone's own `messageId` is
+derived from the content). Another `sms:` event about a message the phone sends
+(`sms:cancelled`, …) is `unknown`: kept raw on the message, its state unmoved."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from gateway.providers.base import UNKNOWN, WebhookError, bad_request, nul_free,
 from gateway.sms import inbound
 
 from ...services import Services
+from ...webhooks import unsigned_accepted
 from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, is_delivery, route, signature_ok
 from .state import seen
 
@@ -140,7 +142,11 @@ blueprint = Blueprint("android_sms", __name__)
 def webhook():
     services: Services = current_app.extensions["services"]
     body = request.get_data(cache=True)  # the raw bytes the phone signed, before any parsing
-    if not signature_ok(services.settings.android_webhook_key, body, request.headers):
+    key = services.settings.android_webhook_key
+    if key:
+        if not signature_ok(key, body, request.headers):
+            return _answer(403, "forbidden\n")
+    elif not unsigned_accepted(services.settings, "ANDROID_WEBHOOK_KEY"):
         return _answer(403, "forbidden\n")
     try:
         envelope = parse_envelope(body)

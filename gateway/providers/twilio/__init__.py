@@ -1,7 +1,14 @@
 """Twilio: SMS and voice. Each part is its own module beside this one."""
 
+from casebridge.settings import Settings
+
 from ..base import Provider
 from . import sms, voice
+
+
+def in_use(settings: Settings) -> bool:
+    return bool(settings.twilio_account_sid or settings.sms_provider == "twilio")
+
 
 PROVIDER = Provider(
     name="twilio",
@@ -9,4 +16,6 @@ PROVIDER = Provider(
     make_sender=sms.make_sender,
     place_call=voice.place_call,
     fetch_recording=voice.fetch_recording,
+    signed_by="TWILIO_AUTH_TOKEN",
+    in_use=in_use,
 )

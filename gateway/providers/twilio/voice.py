@@ -31,6 +31,8 @@ from ...webhooks import twilio_signature_required
 
 NAME = "twilio"
 PATH = "/voice/twilio"
+RECORDING_HOSTS = (".twilio.com",)
+"""Where Twilio's recordings live, beside TWILIO_API_URL's host."""
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 HTTP_TIMEOUT = 10
 
@@ -139,10 +141,10 @@ def place_call(settings: Settings, phone: str) -> str:
 
 
 def fetch_recording(settings: Settings, url: str) -> tuple[bytes, str]:
-    """A recording's audio; Twilio's own URLs get the account's credentials (for accounts
-    that enforce HTTP auth on media), no other host ever does."""
+    """A recording's audio, only from Twilio's own hosts; Twilio's API host gets the account's
+    credentials (for accounts that enforce HTTP auth on media), no other host ever does."""
     auth = None
     ours = urlsplit(settings.twilio_api_url).netloc
     if settings.twilio_account_sid and settings.twilio_auth_token and urlsplit(url).netloc == ours:
         auth = (settings.twilio_account_sid, settings.twilio_auth_token)
-    return download(url, auth)
+    return download(url, (ours, *RECORDING_HOSTS), auth)

@@ -81,7 +81,9 @@ def test_a_tampered_body_is_refused(phone, services):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("settings_overrides", [{"android_webhook_key": None}])
+@pytest.mark.parametrize(
+    "settings_overrides", [{"android_webhook_key": None, "allow_unsigned_webhooks": False}]
+)
 def test_without_a_key_every_webhook_is_refused(phone, services, settings_overrides):
     assert phone.received(REPORTER, "LAPOR").status_code == 403
     assert inbound(services) == []

@@ -3,6 +3,8 @@ the SDK's RequestValidator against PUBLIC_BASE_URL + path + the raw query string
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from fakes.plugin import TWILIO_TOKEN
 from fakes.webhooks import twilio_signature
@@ -116,10 +118,10 @@ class TestDefaultPorts:
         assert post(client, PARAMS, signature).status_code == 200
 
 
-class TestWithoutToken:
-    @pytest.fixture
-    def settings_overrides(self, provider_settings):
-        return {**provider_settings, "twilio_auth_token": None}
+@pytest.mark.parametrize(("allow", "status"), [(False, 403), (True, 200)])
+def test_without_a_token_only_allow_unsigned_webhooks_lets_them_in(services, allow, status):
+    from gateway.app import create_app
 
-    def test_no_signature_is_needed(self, client):
-        assert post(client, PARAMS, None).status_code == 200
+    settings = replace(services.settings, twilio_auth_token=None, allow_unsigned_webhooks=allow)
+    client = create_app(services=replace(services, settings=settings)).test_client()
+    assert post(client, PARAMS, None).status_code == status
