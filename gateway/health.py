@@ -1,9 +1,11 @@
-"""`GET /healthz`: database and Redis state for load balancers (503 when one is down)."""
+"""`GET /healthz`: database and Redis state for load balancers (503 when one is down);
+`degraded` (still 200) with a warning when reports failed for good and wait for an operator."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from . import failures
 from .providers.registry import all_providers
 
 bp = Blueprint("health", __name__)
@@ -31,6 +33,11 @@ def healthz():
             body.setdefault("providers", {})[provider.name] = info
             if info.get("ok") is False:
                 warnings.append(f"{provider.name}: {info.get('message', 'needs attention')}")
+    stuck = failures.warning(services) if db_ok else None
+    if stuck:
+        warnings.append(stuck)
+        if body["status"] == "ok":
+            body["status"] = "degraded"
     if warnings:
         body["warnings"] = warnings
     return jsonify(body), 200 if db_ok and redis_ok else 503

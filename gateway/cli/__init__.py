@@ -8,9 +8,9 @@ import click
 
 from .. import redact
 from ..providers.registry import all_providers
-from . import cases, db, export, menus, orgs, serve, simulate, stats, worker
+from . import cases, db, export, intakes, menus, orgs, serve, simulate, stats, worker
 
-COMMANDS = (serve, worker, db, orgs, cases, stats, menus, simulate, export)
+COMMANDS = (serve, worker, db, orgs, cases, intakes, stats, menus, simulate, export)
 
 
 @click.group()
