@@ -14,6 +14,7 @@ from casebridge.settings import Settings
 
 from . import metrics
 from .bodylimit import BodyLimit
+from .json_provider import DepthSafeJSON
 from .providers.registry import all_providers
 from .services import Services
 from .voice import audio
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     settings = services.settings
 
     app = Flask(__name__)
+    app.json = DepthSafeJSON(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
