@@ -129,3 +129,16 @@ def test_cancelled_report_stores_nothing(dial, services):
     phone.press(*REPORT)
     assert phone.press("3") == "END Laporan dibatalkan, tidak ada yang disimpan. Terima kasih."
     assert _count(services, Intake) == 0
+
+
+def test_a_nul_typed_in_a_description_is_left_out_and_the_case_is_filed(dial, services, jobs):
+    phone = dial()
+    answers = [*REPORT]
+    answers[3], answers[10] = "Siti\u0000 Rahayu", "Gaji\u0000 4 bulan\x1b belum dibayar"
+    phone.press(*answers)
+    _done(phone.press("1"))
+    jobs.run()
+    with services.db.session() as session:
+        case = session.scalars(select(Case)).one()
+        assert case.description == "Gaji 4 bulan belum dibayar"
+        assert case.worker.name == "Siti Rahayu"
