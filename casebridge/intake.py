@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import attempts, notify, pins, refs, texts
+from . import attempts, clean, notify, pins, refs, texts
 from .assignment import assign
 from .models import Case, Intake, Organisation, Worker, utcnow
 from .models.intakes import IntakeState
@@ -31,6 +31,8 @@ class Receipt:
     reference: str
     pin: str
     created: bool
+    same_report: bool = True
+    """False when the key was already used for another report (which was not recorded)."""
 
 
 @dataclass
@@ -49,16 +51,24 @@ def _unused_reference(session: Session) -> str:
     raise RuntimeError("could not find a free case reference")  # pragma: no cover
 
 
-def find(session: Session, key: str, secret_key: str) -> Receipt | None:
-    intake = session.scalar(select(Intake).where(Intake.idempotency_key == key))
+def find(
+    session: Session, key: str, secret_key: str, report: Report | None = None
+) -> Receipt | None:
+    """The receipt of the intake recorded under `key`; `same_report` compares it with `report`."""
+    intake = session.scalar(select(Intake).where(Intake.idempotency_key == clean.text(key)))
     if intake is None:
         return None
-    return Receipt(intake.id, intake.reference, pins.derive(secret_key, intake.pin_seed), False)
+    same = report is None or intake.payload == report.cleaned().to_payload()
+    pin = pins.derive(secret_key, intake.pin_seed)
+    return Receipt(intake.id, intake.reference, pin, False, same)
 
 
 def record_intake(session: Session, key: str, report: Report, secret_key: str) -> Receipt:
-    """Persist a report once per idempotency key; a repeat returns the first receipt."""
-    existing = find(session, key, secret_key)
+    """Persist a report once per idempotency key; a repeat returns the first receipt (its
+    `same_report` says whether the repeat carried the same report). Texts are cleaned first:
+    a character the database refuses would leave the intake without its case."""
+    key, report = clean.text(key), report.cleaned()
+    existing = find(session, key, secret_key, report)
     if existing is not None:
         return existing
     for _ in range(5):
@@ -76,7 +86,7 @@ def record_intake(session: Session, key: str, report: Report, secret_key: str) -
                 session.flush()
             return Receipt(intake.id, intake.reference, pins.derive(secret_key, seed), True)
         except IntegrityError:
-            again = find(session, key, secret_key)
+            again = find(session, key, secret_key, report)
             if again is not None:
                 return again
     raise RuntimeError("could not record the intake")  # pragma: no cover
@@ -184,6 +194,35 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     message = queue_to_reporter(session, case, body, "confirmation", sms_provider)
     intake.state, intake.case_id, intake.processed_at = IntakeState.DONE, case.id, utcnow()
     return Outcome(case.id, created=True, message_ids=[message.id] if message else [])
+
+
+def record_failure(session: Session, intake_id: int, error: str, give_up_after: int) -> bool:
+    """Count a try that raised; after `give_up_after` of them the intake has failed for good
+    (state `failed`, with the error) and waits for `pengaduan intakes retry`. True then."""
+    intake = session.get(Intake, intake_id, with_for_update=True)
+    if intake is None or intake.state == IntakeState.DONE:
+        return False
+    intake.attempts += 1
+    intake.error = clean.text(error)[:1000]
+    if intake.attempts >= give_up_after:
+        intake.state = IntakeState.FAILED
+    return intake.state == IntakeState.FAILED
+
+
+def failed(session: Session) -> list[Intake]:
+    """The intakes that failed for good, oldest first."""
+    query = select(Intake).where(Intake.state == IntakeState.FAILED).order_by(Intake.id)
+    return list(session.scalars(query))
+
+
+def retry(session: Session, intake_ids: list[int]) -> list[int]:
+    """Make failed intakes pending again, their tries counted afresh; the ids made so."""
+    again = []
+    for intake in failed(session):
+        if not intake_ids or intake.id in intake_ids:
+            intake.state, intake.attempts, intake.enqueued_at = IntakeState.PENDING, 0, utcnow()
+            again.append(intake.id)
+    return again
 
 
 def stale(session: Session, older_than: timedelta = SWEEP_AFTER, limit: int = 500) -> list[int]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from . import phones, places, taxonomy
+from . import clean, phones, places, taxonomy
 
 CHANNELS = ("desk", "web", "chatbot", "api", "ussd", "sms", "voice")
 _TOP = {"reporter", "worker", "category", "description", "organisation", "channel", "consent"}
@@ -49,6 +49,11 @@ class Report:
     def to_payload(self) -> dict[str, Any]:
         return asdict(self)
 
+    def cleaned(self) -> Report:
+        """This report with every text stripped of what cannot be stored (`clean.text`)."""
+        texts = {k: clean.text(v) for k, v in asdict(self).items() if isinstance(v, str)}
+        return replace(self, **texts)
+
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Report:
         names = {f.name for f in fields(cls)}
@@ -61,7 +66,7 @@ def _text(errors: dict, key: str, value: Any, max_len: int = 200) -> str | None:
     if not isinstance(value, str):
         errors[key] = "must be text"
         return None
-    value = value.strip()
+    value = clean.text(value).strip()
     if len(value) > max_len:
         errors[key] = f"must be at most {max_len} characters"
         return None

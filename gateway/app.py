@@ -14,6 +14,7 @@ from casebridge.settings import Settings
 
 from . import metrics, redact
 from .bodylimit import BodyLimit
+from .json_provider import DepthSafeJSON
 from .providers.registry import all_providers, missing_webhook_secrets
 from .services import Services
 from .voice import audio
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     redact.install()
 
     app = Flask(__name__)
+    app.json = DepthSafeJSON(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,

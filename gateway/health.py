@@ -1,4 +1,6 @@
-"""`GET /healthz`: database and Redis state for load balancers (503 when one is down)."""
+"""`GET /healthz`: database and Redis state for load balancers (503 when one is down);
+`degraded` (still 200) with a warning when reports failed for good and wait for an operator,
+or no worker has been seen for a minute."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from flask import Blueprint, current_app, jsonify
 
 from workers import heartbeat
 
+from . import failures
 from .providers.registry import all_providers
 
 bp = Blueprint("health", __name__)
@@ -50,6 +53,11 @@ def healthz():
             body.setdefault("providers", {})[provider.name] = info
             if info.get("ok") is False:
                 warnings.append(f"{provider.name}: {info.get('message', 'needs attention')}")
+    stuck = failures.warning(services) if db_ok else None
+    if stuck:
+        warnings.append(stuck)
+    if (stuck or silent is not None) and body["status"] == "ok":
+        body["status"] = "degraded"  # reports wait for someone: still 200
     if warnings:
         body["warnings"] = warnings
     return jsonify(body), 200 if db_ok and redis_ok else 503

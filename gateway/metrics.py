@@ -14,8 +14,10 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import func, select
 
 from casebridge.models import Case, Intake, Message
+from casebridge.models.intakes import IntakeState
 from workers import heartbeat, queues
 
+from . import failures
 from .services import Services
 
 STARTED = "pengaduan.started"
@@ -47,6 +49,8 @@ class PipelineCollector:
                 )
         except Exception:
             intakes = cases = outbox = {}
+        else:
+            intakes = {state.value: 0 for state in IntakeState} | intakes  # failed: 0 to alert on
         for name, doc, label, values in (
             ("pengaduan_intakes", "Intakes by state", "state", intakes),
             ("pengaduan_cases", "Cases by status", "status", cases),
@@ -76,6 +80,17 @@ class PipelineCollector:
         except Exception:  # noqa: S110 - Redis down: the gauge is simply absent
             pass
         yield seen
+        failed = GaugeMetricFamily(
+            "pengaduan_failed_jobs",
+            "Jobs failed after their last retry, per queue",
+            labels=["queue"],
+        )
+        try:
+            for name, count in failures.failed_jobs(self.services.redis).items():
+                failed.add_metric([name], count)
+        except Exception:  # noqa: S110 - Redis down: the gauge is simply absent
+            pass
+        yield failed
         for collect in self.extra:
             yield from collect(self.services)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
+
 from casebridge import intake, outbox
 from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendError
 from casebridge.models import Message
@@ -15,12 +17,23 @@ log = logging.getLogger(__name__)
 
 
 def process_intake(intake_id: int) -> int | None:
-    """Intake → case → routed → confirmation queued. Returns the case id."""
+    """Intake → case → routed → confirmation queued. Returns the case id. A try that raises is
+    counted on the intake (the database being away is not its fault and does not count); after
+    the job's last retry the intake has failed for good, where `/healthz` shows it."""
     rt = current()
-    with rt.db.session() as session:
-        outcome = intake.process(
-            session, intake_id, rt.settings.secret_key, rt.settings.sms_provider
-        )
+    try:
+        with rt.db.session() as session:
+            outcome = intake.process(
+                session, intake_id, rt.settings.secret_key, rt.settings.sms_provider
+            )
+    except OperationalError:
+        raise
+    except Exception as exc:
+        with rt.db.session() as session:
+            tries = len(queues.PROCESS_INTAKE.retry) + 1
+            if intake.record_failure(session, intake_id, f"{type(exc).__name__}: {exc}", tries):
+                log.error("intake %s failed for good after %d tries: %s", intake_id, tries, exc)
+        raise
     if outcome is None:
         log.warning("intake %s does not exist", intake_id)
         return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
-from casebridge import actions, audit, caseview, notify, parties, referrals
+from casebridge import actions, audit, caseview, clean, notify, parties, referrals
 from casebridge.models import Case
 from casebridge.status import TransitionError
 
@@ -36,6 +36,7 @@ def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise bad_request('the body must be a JSON object, e.g. {"kind": "accept"}')
+    data = {k: clean.text(v) if isinstance(v, str) else v for k, v in data.items()}
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in FIELDS:
         raise bad_request("unknown event kind", {"kind": f"must be one of {', '.join(FIELDS)}"})

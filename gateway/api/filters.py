@@ -87,7 +87,9 @@ def _int(errors: dict, args: MultiDict, name: str, default: int, high: int) -> i
     raw = args.get(name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))) or not (
+        1 <= int(raw) <= high
+    ):
         errors[name] = f"must be a whole number from 1 to {high}"
         return default
     return int(raw)

@@ -40,6 +40,12 @@ def create_report():
             f"api:{org_code}:{refs.generate()}{hashlib.sha256(request.get_data()).hexdigest()[:16]}"
         )
     receipt = submit_report(current_app.extensions["services"], key, report)
+    if not receipt.same_report:
+        return jsonify(
+            error="idempotency_key_reused",
+            message="this Idempotency-Key was already used for another report; nothing was "
+            "recorded. Use a new key for a new report, or send the first report again.",
+        ), 422
     body = {"reference": refs.format_ref(receipt.reference), "pin": receipt.pin, "status": "new"}
     response = jsonify(body)
     if not receipt.created:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from casebridge import outbox, phones
+from casebridge import clean, outbox, phones
 from casebridge.channel_events import DeliveryReport, InboundSms
 from casebridge.models import Message
 from casebridge.models.messages import MessageStatus
@@ -47,9 +47,11 @@ def receive(services: Services, event: InboundSms) -> Received:
     phone = phones.normalise_sender(event.phone or "")  # answered as reported when ambiguous
     if phone is None:
         raise WebhookError("the sender is not a valid phone number")
-    if not event.provider_message_id:
+    provider_message_id = clean.text(event.provider_message_id or "")
+    if not provider_message_id:
         raise WebhookError("the message id is missing")
-    text = (event.text or "")[:MAX_TEXT]
+    text = clean.text(event.text or "")[:MAX_TEXT]
+    our_number = clean.text(event.our_number or "")[:40] or None
     command = keywords.parse(text)
     immediate = command is not None and command.name in ("stop", "start")
     meta = dict(event.meta or {})
@@ -60,10 +62,10 @@ def receive(services: Services, event: InboundSms) -> Received:
         row = Message(
             direction="in",
             provider=event.provider,
-            provider_message_id=event.provider_message_id[:100],
-            dedupe_key=dedupe_key(event.provider, event.provider_message_id),
+            provider_message_id=provider_message_id[:100],
+            dedupe_key=dedupe_key(event.provider, provider_message_id),
             phone=phone,
-            our_number=event.our_number[:40] if event.our_number else None,
+            our_number=our_number,
             body=text,
             status=MessageStatus.RECEIVED,
             meta=meta or None,
@@ -92,10 +94,10 @@ def delivery(services: Services, report: DeliveryReport) -> bool:
         message = outbox.apply_delivery(
             session,
             report.provider,
-            report.provider_message_id,
+            clean.text(report.provider_message_id),
             report.status,
-            report.error,
+            clean.optional(report.error),
             opted_out=report.opted_out,
-            provider_status=report.provider_status,
+            provider_status=clean.optional(report.provider_status),
         )
         return message is not None

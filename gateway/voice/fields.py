@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from casebridge import phones
+from casebridge import clean, phones
 
 MAX_URL = 500  # the case's recording_url column
 MAX_SECONDS = 24 * 3600
@@ -18,7 +18,7 @@ def caller(raw: str | None) -> str:
 def recording_url(raw: str | None) -> str | None:
     """An http(s) URL that fits the case, else None (nothing was recorded)."""
     url = (raw or "").strip()
-    if not url or len(url) > MAX_URL or any(ch.isspace() for ch in url):
+    if not url or len(url) > MAX_URL or not url.isprintable() or " " in url:
         return None
     parts = urlsplit(url)
     return url if parts.scheme in ("https", "http") and parts.netloc else None
@@ -35,5 +35,5 @@ def seconds(raw: str | None) -> int | None:
 
 def digits(raw: str | None) -> str | None:
     """Keys pressed; Twilio's `hangup` (the caller hung up during a recording) is none."""
-    value = (raw or "").strip()
+    value = clean.text(raw or "").strip()
     return None if not value or value == "hangup" else value[:40]

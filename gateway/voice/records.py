@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from casebridge import clean
 from casebridge.channel_events import CallEnd
 from casebridge.models import ChannelSession, utcnow
 
@@ -58,8 +59,8 @@ def _find(session, end: CallEnd) -> ChannelSession | None:
 def _fill(row: ChannelSession, end: CallEnd, record: CallRecord | None) -> None:
     values = {
         "phone": end.phone,
-        "status": end.status[:30] if end.status else None,
-        "hangup_cause": end.cause[:60] if end.cause else None,
+        "status": clean.text(end.status)[:30] if end.status else None,
+        "hangup_cause": clean.text(end.cause)[:60] if end.cause else None,
         "duration_ms": end.duration * 1000 if end.duration is not None else None,
     }
     if record is not None:

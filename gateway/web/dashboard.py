@@ -191,10 +191,8 @@ def cases():
         query = query.join(Organisation, Organisation.id == Case.organisation_id).where(
             Organisation.code == chosen["organisation"][:40]
         )
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    raw = request.args.get("page", "1")  # a page past 999,999 (or not a number) reads as 1
+    page = max(1, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 1
     rows = g.session.scalars(
         query.order_by(Case.created_at.desc(), Case.id.desc())
         .offset((page - 1) * PAGE_SIZE)

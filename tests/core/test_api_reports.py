@@ -69,6 +69,22 @@ def test_same_idempotency_key_returns_the_first_answer(client, services, api_key
     assert counts(services)[:2] == (1, 1)
 
 
+def test_same_key_with_another_report_is_422_and_records_nothing(client, services, api_key, jobs):
+    key = api_key("POSDESA-JATIM")
+    first = post(client, key, **{"Idempotency-Key": "desk-43"})
+    other = post(
+        client, key, _with("description", "Paspor ditahan"), **{"Idempotency-Key": "desk-43"}
+    )
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert other.get_json()["error"] == "idempotency_key_reused" and other.get_json()["message"]
+    assert first.get_json()["reference"] not in other.get_data(as_text=True)
+    jobs.run()
+    assert counts(services)[:2] == (1, 1)
+    with services.db.session() as s:
+        assert s.scalars(select(Case.description)).one() == BODY["description"]
+
+
 def test_same_key_from_another_organisation_is_another_report(client, services, api_key):
     a = post(client, api_key("POSDESA-JATIM"), **{"Idempotency-Key": "x"})
     b = post(client, api_key("SBMI-BWI"), **{"Idempotency-Key": "x"})

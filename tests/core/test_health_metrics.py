@@ -58,7 +58,7 @@ def test_healthz_warns_when_no_worker_was_seen_for_a_minute(client, services):
 
     services.redis.delete(heartbeat.KEY)
     body = client.get("/healthz").get_json()
-    assert body["status"] == "ok" and body["worker"] == {"last_seen_seconds_ago": None}
+    assert body["status"] == "degraded" and body["worker"] == {"last_seen_seconds_ago": None}
     assert any("no worker seen" in w for w in body["warnings"])
     services.redis.set(heartbeat.KEY, "1")  # seen, long ago
     body = client.get("/healthz").get_json()

@@ -174,3 +174,16 @@ def test_every_status_lookup_by_ussd_is_audited(dial, services, jobs):
         (audit.PIN_REFUSED, "pin:ussd", audit.WRONG_PIN),
         (audit.READ, "pin:ussd", audit.RIGHT_PIN),
     ]
+
+
+def test_a_nul_typed_in_a_description_is_left_out_and_the_case_is_filed(dial, services, jobs):
+    phone = dial()
+    answers = [*REPORT]
+    answers[3], answers[10] = "Siti\u0000 Rahayu", "Gaji\u0000 4 bulan\x1b belum dibayar"
+    phone.press(*answers)
+    _done(phone.press("1"))
+    jobs.run()
+    with services.db.session() as session:
+        case = session.scalars(select(Case)).one()
+        assert case.description == "Gaji 4 bulan belum dibayar"
+        assert case.worker.name == "Siti Rahayu"

@@ -38,7 +38,7 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
     """The webhook's JSON: `event`, `id`, `deviceId`, `payload` (an object)."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise WebhookError("the body is not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("event"), str):
         raise WebhookError("missing field 'event'")

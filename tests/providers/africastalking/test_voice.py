@@ -124,3 +124,13 @@ def test_hostile_dtmf_digits_are_a_wrong_key(dial):
     reply = call.press("<Reject/>&'\"")
     assert "Maaf, pilihan itu tidak ada." in reply.text
     assert reply.root.find("Reject") is None
+
+
+def test_a_nul_in_a_final_notification_is_left_out(dial, services):
+    call = dial("africastalking")
+    call.dial()
+    for key in ("1", "1", "1", "1", "1"):
+        call.press(key)
+    call.hang_up(cause="NORMAL\u0000_CLEARING")
+    row = session_of_call(services, "africastalking", call.call_id)
+    assert row.hangup_cause == "NORMAL_CLEARING"

@@ -47,6 +47,7 @@ REFUSED = [
     Refused("no timestamp", {"timestamp": ""}),
     Refused("timestamp not a number", {"timestamp": "yesterday"}),
     Refused("timestamp in other digits", {"timestamp": "١٧٣٢٣٣٠٨٠٠"}),
+    Refused("5,000-digit timestamp", {"timestamp": "9" * 5000}),
     Refused("non-ASCII signature", {"signature": "é" * 64}),
     Refused("stale by 301 s", {"age": 301}),
     Refused("301 s in the future", {"age": -301}),
