@@ -57,10 +57,16 @@ def for_phone(session: Session, phone: str, limit: int = 5) -> list[CaseStatus]:
 
 
 def find(
-    session: Session, reference: str, pin: str | None, phone: str, failures: PinFailures
+    session: Session,
+    reference: str,
+    pin: str | None,
+    phone: str,
+    failures: PinFailures,
+    secret_key: str,
 ) -> CaseStatus | None | Literal["locked"]:
     """The case if `phone` reported it, or the PIN is right; None if not found or the PIN is
-    wrong (indistinguishable); "locked" after too many wrong PINs for this reference."""
+    wrong (indistinguishable); "locked" after too many wrong PINs for this reference.
+    `secret_key` keys the PIN hashes (`casebridge.pins`)."""
     digits = refs.normalise(reference)
     if digits is None or not refs.is_valid(digits):
         return None
@@ -71,7 +77,7 @@ def find(
         return "locked"
     if pin is None:
         return None
-    if case is not None and pins.verify(pin, case.pin_hash):
+    if case is not None and pins.verify(pin, case.pin_hash, secret_key):
         return of(case)
     failures.add(digits)
     return None

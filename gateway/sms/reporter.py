@@ -110,7 +110,10 @@ def _status(turn: Turn, command: Command) -> None:
             _audit(turn, view.reference)
         return
     failures = RedisPinFailures(turn.services.redis)
-    found = casestatus.find(turn.session, command.ref, command.pin, turn.phone, failures)
+    secret_key = turn.services.settings.secret_key
+    found = casestatus.find(
+        turn.session, command.ref, command.pin, turn.phone, failures, secret_key
+    )
     if found == "locked":
         turn.reply("status_locked")
     elif found is None:
