@@ -11,6 +11,7 @@ audit trail (`casebridge.audit.lookup`); an unknown reference has no case to wri
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, Protocol
@@ -29,6 +30,9 @@ MAX_TRIES_PER_REFERENCE = 10
 MAX_TRIES_PER_PHONE = 10
 """PIN tries of one phone, on all references together."""
 LOCK_SECONDS = 3600
+PIN_ANSWER_SECONDS = 0.02
+"""Every PIN check answers after at least this long, so that its time does not tell whether
+the reference exists (a real case's check also writes its audit row)."""
 """Tries are counted for this long from the first one."""
 
 
@@ -54,9 +58,9 @@ class PinTries(Protocol):
 
 
 @cache
-def _no_case_hash() -> str:
+def _no_case_hash(secret_key: str) -> str:
     """The hash an unknown reference's PIN is checked against: as slow as a case's."""
-    return pins.hash_pin(pins.new_seed())
+    return pins.hash_pin(pins.new_seed(), secret_key)
 
 
 def of(case: Case) -> CaseStatus:
@@ -84,10 +88,13 @@ def find(
     phone: str,
     tries: PinTries,
     channel: str,
+    secret_key: str,
 ) -> CaseStatus | None | Literal["locked"]:
     """The case if `phone` reported it, or the PIN is right; None if not found, the PIN is
     wrong (indistinguishable), or no PIN was given yet; "locked" once a limit of tries is
-    reached. `channel` (ussd, voice, sms) is written to the case's audit trail."""
+    reached. `channel` (ussd, voice, sms) is written to the case's audit trail; `secret_key`
+    keys the PIN hashes (`casebridge.pins`)."""
+    started = time.perf_counter()
     digits = refs.normalise(reference)
     if digits is None or not refs.is_valid(digits):
         return None
@@ -105,9 +112,20 @@ def find(
     if not tries.take(digits, phone):
         if case is not None:
             audit.lookup(session, case, channel, audit.LOCKED, phone)
+        _pad(session, started)
         return "locked"
-    right = pins.verify(pin, case.pin_hash if case is not None else _no_case_hash())
-    if case is None:
-        return None
-    audit.lookup(session, case, channel, audit.RIGHT_PIN if right else audit.WRONG_PIN, phone)
-    return of(case) if right else None
+    stored = case.pin_hash if case is not None else _no_case_hash(secret_key)
+    right = pins.verify(pin, stored, secret_key)
+    if case is not None:
+        audit.lookup(session, case, channel, audit.RIGHT_PIN if right else audit.WRONG_PIN, phone)
+    _pad(session, started)
+    return of(case) if case is not None and right else None
+
+
+def _pad(session: Session, started: float) -> None:
+    """Answer a PIN check after the same time whether the reference exists or not: the audit
+    row of a real case is written first, then the answer waits out `PIN_ANSWER_SECONDS`."""
+    session.flush()
+    left = PIN_ANSWER_SECONDS - (time.perf_counter() - started)
+    if left > 0:
+        time.sleep(left)

@@ -51,6 +51,13 @@ def _unused_reference(session: Session) -> str:
     raise RuntimeError("could not find a free case reference")  # pragma: no cover
 
 
+def pin(secret_key: str, intake: Intake) -> str:
+    """The intake's PIN, the same on every repeat of its report, before and after its case
+    exists. Keyed by the secret key (never in the database) and the idempotency key; an intake
+    recorded before that kept a random seed, deleted once its case exists."""
+    return pins.derive(secret_key, intake.pin_seed or f"intake:{intake.idempotency_key}")
+
+
 def find(
     session: Session, key: str, secret_key: str, report: Report | None = None
 ) -> Receipt | None:
@@ -59,8 +66,7 @@ def find(
     if intake is None:
         return None
     same = report is None or intake.payload == report.cleaned().to_payload()
-    pin = pins.derive(secret_key, intake.pin_seed)
-    return Receipt(intake.id, intake.reference, pin, False, same)
+    return Receipt(intake.id, intake.reference, pin(secret_key, intake), False, same)
 
 
 def record_intake(session: Session, key: str, report: Report, secret_key: str) -> Receipt:
@@ -72,19 +78,17 @@ def record_intake(session: Session, key: str, report: Report, secret_key: str) -
     if existing is not None:
         return existing
     for _ in range(5):
-        seed = pins.new_seed()
-        intake = Intake(  # no PIN hash here: it costs ~10 ms, paid by the worker, not the reply
+        intake = Intake(
             idempotency_key=key,
             channel=report.channel,
             reference=_unused_reference(session),
-            pin_seed=seed,
             payload=report.to_payload(),
         )
         try:
             with session.begin_nested():
                 session.add(intake)
                 session.flush()
-            return Receipt(intake.id, intake.reference, pins.derive(secret_key, seed), True)
+            return Receipt(intake.id, intake.reference, pin(secret_key, intake), True)
         except IntegrityError:
             again = find(session, key, secret_key, report)
             if again is not None:
@@ -118,11 +122,11 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         return None
     existing = session.scalar(select(Case.id).where(Case.intake_id == intake.id))
     if existing is not None:
-        intake.state, intake.case_id = IntakeState.DONE, existing
+        intake.state, intake.case_id, intake.pin_seed = IntakeState.DONE, existing, None
         return Outcome(existing, created=False)
     intake.attempts += 1
     report = Report.from_payload(intake.payload)
-    pin = pins.derive(secret_key, intake.pin_seed)
+    reporter_pin = pin(secret_key, intake)
     reporter, new = _reporter(session, report)
     reporter.language = report.language
     if new or report.sms_safe is False or report.channel in OWN_PHONE_CHANNELS:
@@ -142,7 +146,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
     preferred = _preferred(session, report.organisation)
     case = Case(
         reference=intake.reference,
-        pin_hash=pins.hash_pin(pin),
+        pin_hash=pins.hash_pin(reporter_pin, secret_key),
         intake_id=intake.id,
         status="new",
         category=report.category,
@@ -188,11 +192,12 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         key,
         lang,
         ref=refs.format_ref(case.reference),
-        pin=pin,
+        pin=reporter_pin,
         org=notify.org_name(org, lang) if org else "",
     )
     message = queue_to_reporter(session, case, body, "confirmation", sms_provider)
     intake.state, intake.case_id, intake.processed_at = IntakeState.DONE, case.id, utcnow()
+    intake.pin_seed = None
     return Outcome(case.id, created=True, message_ids=[message.id] if message else [])
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from . import private_files
+
+DATABASE_FILE = "pengaduan.db"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 SMS_PROVIDERS = ("simulator", "africastalking", "twilio", "android")
 
 
@@ -93,7 +96,7 @@ class Settings:
         inst = Path(instance_dir or get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
         values: dict[str, object] = {
             "instance_dir": inst,
-            "database_url": get("DATABASE_URL") or f"sqlite:///{inst / 'pengaduan.db'}",
+            "database_url": get("DATABASE_URL") or f"sqlite:///{inst / DATABASE_FILE}",
             "redis_url": get("REDIS_URL"),
             "secret_key": get("SECRET_KEY") or "",
             "extra": dict(merged),
@@ -126,13 +129,20 @@ class Settings:
                 f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {self.sms_provider!r}"
             )
 
+    @property
+    def embedded(self) -> bool:
+        """On embedded defaults: the SQLite file in the instance folder and no REDIS_URL."""
+        default_db = f"sqlite:///{self.instance_dir / DATABASE_FILE}"
+        return self.redis_url is None and self.database_url == default_db
+
     def missing_instance_files(self, secret: bool = True) -> list[Path]:
         """What this service keeps in its instance folder (the SQLite database, the generated
         secret key unless `secret` is False) and is not there yet: a new instance would be
         created."""
         missing = []
-        if secret and not self.secret_key and not (self.instance_dir / "secret_key").exists():
-            missing.append(self.instance_dir / "secret_key")
+        key_file = self.instance_dir / SECRET_KEY_FILE
+        if secret and not self.secret_key and self.embedded and not key_file.exists():
+            missing.append(key_file)
         sqlite = f"sqlite:///{self.instance_dir}/"
         if self.database_url.startswith(sqlite):
             db_file = Path(self.database_url.removeprefix("sqlite:///"))
@@ -141,16 +151,29 @@ class Settings:
         return missing
 
     def with_secret(self) -> Settings:
-        """Return settings whose secret key is set, generating one into the instance folder."""
+        """Return settings whose secret key is set. On embedded defaults it is generated into
+        the instance folder (once, however many processes start at the same moment); anywhere
+        else SECRET_KEY is required."""
         if self.secret_key:
             return self
-        self.instance_dir.mkdir(parents=True, exist_ok=True)
-        key_file = self.instance_dir / "secret_key"
-        if not key_file.exists():
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(48))
-        return _replace(self, secret_key=key_file.read_text().strip())
+        key_file = self.instance_dir / SECRET_KEY_FILE
+        if not self.embedded:
+            hint = (
+                f" (to keep the key this instance generated, use the contents of {key_file})"
+                if key_file.is_file()
+                else ""
+            )
+            raise SettingsError(
+                "SECRET_KEY is required when DATABASE_URL or REDIS_URL is set: it signs "
+                "sessions and keys the PIN hashes, and every process must share it. Set it to "
+                "a long random value, e.g. `python -c 'import secrets; "
+                f"print(secrets.token_urlsafe(48))'`{hint}."
+            )
+        try:
+            key = private_files.read_or_create_key(key_file)
+        except private_files.PrivateFileError as exc:
+            raise SettingsError(str(exc)) from exc
+        return _replace(self, secret_key=key)
 
 
 def _replace(settings: Settings, **changes: object) -> Settings:

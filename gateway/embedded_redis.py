@@ -11,13 +11,14 @@ import signal
 import time
 from pathlib import Path
 
+from casebridge import private_files
+
 log = logging.getLogger(__name__)
 
 
 class EmbeddedRedis:
     def __init__(self, instance_dir: Path):
-        self.dir = Path(instance_dir) / "redis"
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir = private_files.folder(Path(instance_dir) / "redis")
         self._server = None
         self.pid: int | None = None
 

@@ -1,4 +1,6 @@
-"""E-mail to an organisation's case address, only when SMTP is configured (SMTP_* settings)."""
+"""E-mail to an organisation's case address, only when SMTP is configured (SMTP_* settings),
+and only over TLS with a verified certificate: implicit on port 465, STARTTLS on any other
+(a server that does not offer it gets nothing, so TLS cannot be stripped)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from .base import Envelope, Result
 
 TIMEOUT = 20
 SSL_PORT = 465
+NOT_SENT = "nothing sent (the password and the case go only over verified TLS)"
 
 
 class MailForwarder:
@@ -44,17 +47,23 @@ class MailForwarder:
         if not envelope.recipients:
             return Result(False, "no e-mail address in the directory", retry=False)
         s = self.settings
+        context = ssl.create_default_context()  # verifies the certificate and the host name
         try:
             if s.smtp_port == SSL_PORT:
-                smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=TIMEOUT)
+                smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=TIMEOUT, context=context)
             else:
                 smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT)
             with smtp:
-                if s.smtp_port != SSL_PORT and smtp.has_extn("starttls"):
-                    smtp.starttls(context=ssl.create_default_context())
+                if s.smtp_port != SSL_PORT:
+                    smtp.ehlo()
+                    if not smtp.has_extn("starttls"):
+                        return Result(False, f"{s.smtp_host} offers no STARTTLS: {NOT_SENT}")
+                    smtp.starttls(context=context)
                 if s.smtp_user:
                     smtp.login(s.smtp_user, s.smtp_password or "")
                 refused = smtp.send_message(self.message(envelope))
+        except ssl.SSLCertVerificationError as exc:
+            return Result(False, f"{s.smtp_host}'s certificate: {exc.verify_message}: {NOT_SENT}")
         except smtplib.SMTPRecipientsRefused as exc:
             return Result(False, f"address refused: {exc.recipients}", retry=False)
         except (smtplib.SMTPException, OSError) as exc:

@@ -24,7 +24,12 @@ def load_settings(create_instance: bool = False, secret: bool = True) -> Setting
             "`pengaduan serve` runs, or set INSTANCE_PATH to that instance folder "
             "(or DATABASE_URL and SECRET_KEY)."
         )
-    return settings.with_secret() if secret else settings
+    if not secret:
+        return settings
+    try:
+        return settings.with_secret()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def open_database(settings: Settings) -> Database:

@@ -109,7 +109,10 @@ def _status(turn: Turn, command: Command) -> None:
         turn.send("\n".join(_status_line(v, turn.lang) for v in views))
         return
     tries = RedisPinTries(turn.services.redis)
-    found = casestatus.find(turn.session, command.ref, command.pin, turn.phone, tries, CHANNEL)
+    secret_key = turn.services.settings.secret_key
+    found = casestatus.find(
+        turn.session, command.ref, command.pin, turn.phone, tries, CHANNEL, secret_key
+    )
     if found == "locked":
         turn.reply("status_locked")
     elif found is None:

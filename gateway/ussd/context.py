@@ -50,7 +50,9 @@ class DbContext:
     ) -> CaseStatus | None | Literal["locked"]:
         tries = RedisPinTries(self.services.redis)
         with self.services.db.session() as session:
-            return casestatus.find(session, reference, pin, phone, tries, CHANNEL)
+            return casestatus.find(
+                session, reference, pin, phone, tries, CHANNEL, self.services.settings.secret_key
+            )
 
     def submit(self, answers: dict, phone: str, lang: str) -> Submission:
         """Persist the report (once per session, however often the hop is retried)."""

@@ -93,7 +93,9 @@ class DatabaseContext:
     ) -> CaseStatus | None | Literal["locked"]:
         tries = RedisPinTries(self.services.redis)
         with self.services.db.session() as session:
-            return casestatus.find(session, reference, pin, phone, tries, "voice")
+            return casestatus.find(
+                session, reference, pin, phone, tries, "voice", self.services.settings.secret_key
+            )
 
     def set_language(self, phone: str, lang: str) -> None:
         """Keep the choice on a known reporter (later SMS use it); callers with no case yet

@@ -42,7 +42,7 @@ def test_report_becomes_routed_case_with_timeline_and_confirmation(services, org
         case = s.scalars(select(Case)).one()
         assert case.reference == receipt.reference
         assert case.status == "assigned" and case.organisation.code == "SBMI-BWI"
-        assert pins.verify(receipt.pin, case.pin_hash)
+        assert pins.verify(receipt.pin, case.pin_hash, TEST_SECRET)
         assert [e.kind for e in case.events][:2] == ["created", "status"]
         assert "best match" in case.events[1].note
         msg = s.scalars(select(Message).where(Message.purpose == "confirmation")).one()
@@ -108,9 +108,33 @@ def test_process_unknown_intake_is_harmless(services, jobs):
     assert job_functions.process_intake(424242) is None
 
 
-def test_pin_in_intake_is_not_stored_in_clear(services, orgs):
+def test_the_database_alone_never_gives_a_pin_and_a_repeat_still_does(services, orgs, jobs):
     receipt = submit_report(services, "k", report())
+    jobs.run()
     with services.db.session() as s:
         row = s.scalars(select(Intake)).one()
-        assert receipt.pin != row.pin_seed and not hasattr(row, "pin_hash")
-        assert intake.find(s, "k", TEST_SECRET).pin == receipt.pin
+        case = s.scalars(select(Case)).one()
+        assert row.pin_seed is None and not hasattr(row, "pin_hash")
+        # ten thousand tries against the stored hash find nothing without the secret key
+        other_key = "a key an attacker might guess"
+        assert not any(pins.verify(f"{n:04d}", case.pin_hash, other_key) for n in range(10000))
+        assert pins.verify(receipt.pin, case.pin_hash, TEST_SECRET)
+    again = submit_report(services, "k", report())  # after the case exists: the first answer
+    assert (again.reference, again.pin, again.created) == (receipt.reference, receipt.pin, False)
+
+
+def test_an_intake_recorded_with_a_seed_loses_it_once_its_case_exists(services, orgs, jobs):
+    receipt = submit_report(services, "old", report())
+    with services.db.session() as s:
+        s.execute(update(Intake).values(pin_seed="0123456789abcdef0123456789abcdef"))
+    seeded_pin = pins.derive(TEST_SECRET, "0123456789abcdef0123456789abcdef")
+    with services.db.session() as s:
+        assert intake.find(s, "old", TEST_SECRET).pin == seeded_pin
+    jobs.run()
+    with services.db.session() as s:
+        assert s.scalars(select(Intake)).one().pin_seed is None
+        case = s.scalars(select(Case)).one()
+        assert case.reference == receipt.reference
+        assert pins.verify(seeded_pin, case.pin_hash, TEST_SECRET)
+        body = s.scalars(select(Message).where(Message.purpose == "confirmation")).one().body
+        assert seeded_pin in body

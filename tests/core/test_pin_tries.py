@@ -40,7 +40,13 @@ def _wrong(pin: str) -> str:
 def _find(services, reference: str, pin: str | None, phone: str):
     with services.db.session() as session:
         return casestatus.find(
-            session, reference, pin, phone, RedisPinTries(services.redis), "ussd"
+            session,
+            reference,
+            pin,
+            phone,
+            RedisPinTries(services.redis),
+            "ussd",
+            services.settings.secret_key,
         )
 
 
@@ -116,8 +122,9 @@ def test_a_reference_alone_from_another_phone_is_neither_counted_nor_shown(servi
 
 def test_an_unknown_reference_takes_the_time_of_a_real_one(services, jobs, orgs):
     reference, pin = _case(services, jobs)
-    stored = pins.hash_pin(pin)
-    hashing = min(_timed(lambda: pins.verify(_wrong(pin), stored)) for _ in range(5))
+    key = services.settings.secret_key
+    stored = pins.hash_pin(pin, key)
+    hashing = min(_timed(lambda: pins.verify(_wrong(pin), stored, key)) for _ in range(5))
     known = [
         _timed(lambda n=n: _find(services, reference, _wrong(pin), f"+628571234{n:04d}"))
         for n in range(MAX_TRIES_PER_REFERENCE)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casebridge import pins, refs
+from casebridge import refs
 
 SAMPLE = [refs.generate() for _ in range(300)] + [
     "00000000",
@@ -59,15 +59,3 @@ def test_references_are_not_sequential():
     made = sorted(int(refs.generate()[:7]) for _ in range(200))
     gaps = {b - a for a, b in zip(made, made[1:], strict=False)}
     assert len(gaps) > 100
-
-
-def test_pin_is_derived_stably_and_stored_only_hashed():
-    seed = pins.new_seed()
-    pin = pins.derive("secret", seed)
-    assert len(pin) == 4 and pin.isdigit()
-    assert pins.derive("secret", seed) == pin
-    stored = pins.hash_pin(pin)
-    assert pin not in stored
-    assert pins.verify(pin, stored)
-    assert not pins.verify("0000" if pin != "0000" else "1111", stored)
-    assert not pins.verify(None, stored)

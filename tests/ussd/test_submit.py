@@ -46,7 +46,8 @@ def test_whole_report_becomes_a_routed_case_within_seconds(dial, services, jobs)
     assert time.monotonic() - began < 5
     with services.db.session() as session:
         case = session.scalars(select(Case)).one()
-        assert case.reference == digits and pins.verify(pin, case.pin_hash)
+        assert case.reference == digits
+        assert pins.verify(pin, case.pin_hash, services.settings.secret_key)
         assert (case.status, case.channel, case.category) == ("assigned", "ussd", "unpaid_wages")
         assert case.organisation.code == "SBMI-BWI"
         assert case.relationship_ == "parent" and case.language == "id"
