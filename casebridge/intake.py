@@ -133,6 +133,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         consent_to_share=report.consent_to_share,
         recording_url=report.recording_url,
         recording_duration=report.recording_duration,
+        training=report.training,
         created_at=intake.created_at,
     )
     session.add(case)

@@ -76,7 +76,7 @@ def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api
     inbox = page.locator("#reporter-inbox").inner_text()
     ref = re.search(r"No: (\d{4}-\d{4})", inbox).group(1)
 
-    page.select_option("#caseworker-number", "+6281234567890")
+    page.select_option("#caseworker-number", "+6289900000002")
     wait_inbox(page, "#caseworker-inbox", ref)  # the new case reached the organisation
     sms(page, "caseworker", f"TERIMA {ref}")
     wait_inbox(page, "#reporter-inbox", "diterima lembaga")
