@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 from . import phones, places, taxonomy
 from .models import Caseworker, Organisation
 from .models.orgs import ORG_KINDS
+from .notify import telling
 
 _ORG_FIELDS = {
     "code",
     "name",
+    "public_name",
+    "training",
     "kind",
     "languages",
     "covers",
@@ -41,6 +44,8 @@ class DirectoryError(ValueError):
 class OrgEntry:
     code: str
     name: str
+    public_name: str | None
+    training: bool
     kind: str
     languages: list[str]
     provinces: list[str]
@@ -129,6 +134,12 @@ class _Checker:
         if code and not all(c.isalnum() or c in "-_" for c in code):
             self.fail("code", f"{code!r} may contain only letters, digits, '-' and '_'")
         name = self.text("name", required=True, max_len=200)
+        public_name = self.text("public_name", max_len=200)
+        if public_name and telling(public_name):
+            self.fail("public_name", f"{public_name!r} says what a case is about (telling_words)")
+        training = raw.get("training", False)
+        if not isinstance(training, bool):
+            self.fail("training", f"expected true or false, not {training!r}")
         kind = raw.get("kind", "ngo")
         if kind not in ORG_KINDS:
             self.fail("kind", f"{kind!r} is not one of {', '.join(ORG_KINDS)}")
@@ -174,6 +185,8 @@ class _Checker:
         return OrgEntry(
             code=code or "",
             name=name or "",
+            public_name=public_name,
+            training=bool(training),
             kind=kind,
             languages=languages,
             provinces=provinces,
@@ -267,6 +280,8 @@ def apply(session: Session, entries: list[OrgEntry]) -> LoadResult:
         else:
             result.updated.append(entry.code)
         org.name = entry.name
+        org.public_name = entry.public_name
+        org.training = entry.training
         org.kind = entry.kind
         org.languages = entry.languages
         org.covers_provinces = entry.provinces

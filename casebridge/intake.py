@@ -162,6 +162,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         sms_safe=report.sms_safe,
         recording_url=report.recording_url,
         recording_duration=report.recording_duration,
+        training=report.training,
         created_at=intake.created_at,
     )
     session.add(case)

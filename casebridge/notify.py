@@ -1,6 +1,6 @@
 """Messages about a case, built from templates only (`casebridge/texts/<lang>.yaml`).
 
-To a reporter: a reference, a status word, an organisation's name, and words an organisation
+To a reporter: a reference, a status word, an organisation's public name, and words an organisation
 wrote itself, prefixed with the reference and the organisation; never the category, an
 employer, an agency or what happened. They are queued only when SMS to the reporter is safe and
 they did not say STOP (`outbox.queue_to_reporter` checks both).
@@ -29,20 +29,24 @@ def clean_words(text: str, limit: int = MAX_WORDS) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def public_name(org: Organisation | str | None) -> str | None:
-    """An organisation's name as a reporter may read it; None for the coordinator, for no
-    organisation, and for a name that says what the case is about ("LBH Anti Perdagangan
-    Orang", see `telling_words` in the texts)."""
-    if isinstance(org, Organisation):
-        org = None if org.is_coordinator else org.name
-    lowered = (org or "").lower()
-    if not org or any(w in lowered for w in texts.catalogue("id").get("telling_words", ())):
+def telling(name: str) -> bool:
+    """True when a name says what a case is about ("LBH Anti Perdagangan Orang", "Shelter
+    ..."): it holds one of the `telling_words` of the texts."""
+    lowered = name.lower()
+    return any(w in lowered for w in texts.catalogue("id").get("telling_words", ()))
+
+
+def public_name(org: Organisation | None) -> str | None:
+    """What a reporter may read of an organisation: its directory `public_name` (neutral,
+    checked when the directory is loaded, and checked again here). None for no organisation,
+    the coordinator, and an organisation without a public name; its `name` never."""
+    if org is None or org.is_coordinator or not org.public_name or telling(org.public_name):
         return None
-    return org
+    return org.public_name
 
 
 def org_name(org: Organisation | None, lang: str) -> str:
-    """How a reporter sees an organisation: its public name, else "the complaint service"."""
+    """How a reporter sees an organisation: its public name, else "layanan pengaduan"."""
     return public_name(org) or texts.lookup("org_service", lang)
 
 

@@ -45,6 +45,8 @@ class Report:
     recording_duration: int | None = None
     filed_by: str | None = None
     """The organisation that recorded a desk report (its code); it keeps reading the case."""
+    training: bool = False
+    """From a number in the training range: a training case (`casebridge.training`)."""
 
     def to_payload(self) -> dict[str, Any]:
         return asdict(self)

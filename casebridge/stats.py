@@ -1,10 +1,10 @@
-"""Counts and times over the cases a caller may see."""
+"""Counts and times over the cases a caller may see, training cases left out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from .models import Case, Organisation, Worker
@@ -136,16 +136,19 @@ def _organisation_times(session: Session, criteria) -> dict[str, dict[str, Any]]
 
 
 def _criteria(cases: Select):
-    """The condition a case must meet to be in `cases`: its WHERE clause when it selects from
-    the cases table alone (every query then filters cases directly; over a million cases an
-    `id IN (subquery)` doubles each scan), else that IN."""
+    """The condition a case must meet to be counted: in `cases` (its WHERE clause when it
+    selects from the cases table alone: every query then filters cases directly; over a
+    million cases an `id IN (subquery)` doubles each scan, else that IN), and not training."""
     if cases.get_final_froms() == [Case.__table__]:
-        return cases.whereclause if cases.whereclause is not None else true()
-    return Case.id.in_(cases.with_only_columns(Case.id).scalar_subquery())
+        among = cases.whereclause if cases.whereclause is not None else true()
+    else:
+        among = Case.id.in_(cases.with_only_columns(Case.id).scalar_subquery())
+    return and_(among, Case.training.is_(False))
 
 
 def compute(session: Session, cases: Select) -> dict[str, Any]:
-    """`cases` is a select of Case (already limited to what the caller may see)."""
+    """`cases` is a select of Case (already limited to what the caller may see); training
+    cases are never counted."""
     criteria = _criteria(cases)
     result: dict[str, Any] = {
         "total": session.scalar(select(func.count()).select_from(Case).where(criteria)) or 0

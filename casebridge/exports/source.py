@@ -56,7 +56,9 @@ def _org(session: Session, code: str | None) -> Organisation | None:
 
 
 def _query(org: Organisation | None, filters: access.Filters) -> Select[tuple[Case]]:
-    return access.visible_cases(org, filters) if org else access.all_cases(filters)
+    """The cases to export: what the caller may see, training cases left out."""
+    query = access.visible_cases(org, filters) if org else access.all_cases(filters)
+    return query.where(Case.training.is_(False))
 
 
 def count(db: Database, request: Request) -> int:

@@ -21,6 +21,11 @@ PENDING_KEY = "forward_ids"
 """`session.info[PENDING_KEY]`: ids of the rows made in this session, to enqueue after commit."""
 
 
+OWN_SYSTEMS = ("webhook", "email")
+"""An organisation's own systems: a training case never reaches them (its SMS to caseworkers
+does, so that training shows the whole path)."""
+
+
 def channels(org: Organisation) -> list[str]:
     """The channels of an organisation's directory entry (`forward:`)."""
     found = []
@@ -46,6 +51,18 @@ def schedule(
     if org is None:
         return []
     wanted = channels(org)
+    if case.training and any(c in OWN_SYSTEMS for c in wanted):
+        wanted = [c for c in wanted if c not in OWN_SYSTEMS]
+        record(
+            session,
+            case,
+            "forward_skipped",
+            ACTOR,
+            f"{event} not forwarded to {org.code}'s own systems: a training case",
+            organisation_id=org.id,
+        )
+        if not wanted:
+            return []
     if not wanted:
         record(
             session,

@@ -47,8 +47,9 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
     """One sender per configured provider, handed to the workers when they start.
 
     In simulator (or demo) mode a provider without credentials delivers to the simulator's
-    inboxes instead, so a reply to someone who "wrote to" that provider still arrives."""
-    from .simulator import SimulatorSender
+    inboxes instead, so a reply to someone who "wrote to" that provider still arrives; one
+    with credentials keeps messages to the training range in those inboxes too."""
+    from .simulator import SimulatorSender, TrainingRangeSender
 
     senders: dict[str, Sender] = {}
     stand_in = settings.simulator_enabled or settings.demo
@@ -56,6 +57,8 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
         sender = provider.make_sender(settings) if provider.make_sender is not None else None
         if sender is None and stand_in:
             sender = SimulatorSender()
+        elif sender is not None and stand_in and provider.name != simulator.NAME:
+            sender = TrainingRangeSender(sender, settings.simulator_phone_prefix)
         if sender is not None:
             senders[provider.name] = sender
     return senders

@@ -43,22 +43,31 @@ def _db():
     return current_app.extensions["services"].db
 
 
+def signed_in_coordinator(db_session) -> Organisation | None:
+    """The coordinator this browser signed in as (by its key), or None: then the sign-in, if
+    any, is forgotten. The dashboard and the simulator both ask here."""
+    key_hash = session.get("key_hash")
+    if not key_hash:
+        return None
+    key = db_session.scalar(
+        select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+    )
+    if key is None or not key.organisation.active or not key.organisation.is_coordinator:
+        session.pop("key_hash", None)
+        return None
+    return key.organisation
+
+
 def _signed_in(view):
     """The view runs with `g.org` (the coordinator) and `g.session`; otherwise to the login."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key_hash = session.get("key_hash")
-        if not key_hash:
-            return redirect(url_for("dashboard.login", next=request.path))
         with _db().session() as db_session:
-            key = db_session.scalar(
-                select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-            )
-            if key is None or not key.organisation.active or not key.organisation.is_coordinator:
-                session.pop("key_hash", None)
-                return redirect(url_for("dashboard.login"))
-            g.org, g.session = key.organisation, db_session
+            org = signed_in_coordinator(db_session)
+            if org is None:
+                return redirect(url_for("dashboard.login", next=request.path))
+            g.org, g.session = org, db_session
             return view(*args, **kwargs)
 
     return wrapper
@@ -84,7 +93,9 @@ def login():
                 session["lang"] = lang
             target = request.args.get("next", "")
             return redirect(
-                target if target.startswith("/dashboard") else url_for("dashboard.home")
+                target
+                if target.startswith(("/dashboard", "/simulator"))
+                else url_for("dashboard.home")
             )
         error = "login_wrong"
     return render_template("login.html", error=error), (401 if error else 200)
@@ -124,7 +135,9 @@ def home():
         for dim in ("status", "category", "country", "province", "gender", "channel")
     ]
     overdue = g.session.scalars(
-        visible.where(Case.overdue.is_(True), Case.status.in_(OPEN_STATUSES))
+        visible.where(
+            Case.overdue.is_(True), Case.status.in_(OPEN_STATUSES), Case.training.is_(False)
+        )
         .order_by(Case.created_at)
         .limit(20)
     ).all()
@@ -145,7 +158,9 @@ def _org_load() -> list[dict]:
         select(Organisation.code, Organisation.name, func.count(Case.id))
         .outerjoin(
             Case,
-            (Case.organisation_id == Organisation.id) & Case.status.in_(OPEN_STATUSES),
+            (Case.organisation_id == Organisation.id)
+            & Case.status.in_(OPEN_STATUSES)
+            & Case.training.is_(False),
         )
         .where(Organisation.active.is_(True))
         .group_by(Organisation.id, Organisation.code, Organisation.name)
@@ -154,7 +169,11 @@ def _org_load() -> list[dict]:
     accepted = g.session.execute(
         select(Organisation.code, Case.assigned_at, Case.accepted_at)
         .join(Case, Case.organisation_id == Organisation.id)
-        .where(Case.accepted_at.is_not(None), Case.assigned_at.is_not(None))
+        .where(
+            Case.accepted_at.is_not(None),
+            Case.assigned_at.is_not(None),
+            Case.training.is_(False),
+        )
     ).all()
     hours: dict[str, list[float]] = {}
     for code, assigned, accepted_at in accepted:

@@ -2,7 +2,12 @@
 
 The page never talks to the domain directly: each action is sent to the real webhook endpoint
 exactly as a provider would send it (Africa's Talking for USSD and SMS, Twilio for voice, with
-the token or signature the endpoint requires), so what works here works in production."""
+the token or signature the endpoint requires), so what works here works in production.
+
+Training is safe by design: the page acts only as numbers in the training range
+(`SIMULATOR_PHONE_PREFIX`), as caseworkers only of organisations marked `training: true`, and
+reads only messages to those numbers; outside `--demo` it needs a signed-in coordinator (the
+dashboard's sign-in). Reports it files are training cases (`casebridge.training`)."""
 
 from __future__ import annotations
 
@@ -10,15 +15,26 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from lxml import etree
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from casebridge import phones
 from casebridge.models import Caseworker, Message, Organisation
+from casebridge.training import is_training_phone
 
 from . import csrf
+from .dashboard import signed_in_coordinator
 
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
 SIM_NUMBER = "+6281100009999"
@@ -30,19 +46,44 @@ def _settings():
     return current_app.extensions["services"].settings
 
 
+def _db():
+    return current_app.extensions["services"].db
+
+
+def _reporters() -> list[str]:
+    """Example reporters' numbers, in the training range (+62 numbers are 14 characters)."""
+    prefix = _settings().simulator_phone_prefix
+    width = max(3, 14 - len(prefix))
+    return [f"{prefix}{n:0{width}d}" for n in (101, 102, 103, 104)]
+
+
 @blueprint.before_request
 def _only_when_enabled():
     if not (_settings().simulator_enabled or _settings().demo):
         abort(404)
+    if _settings().demo:
+        return None
+    with _db().session() as session:
+        if signed_in_coordinator(session) is not None:
+            return None
+    if request.path.startswith("/simulator/api/"):
+        return jsonify(error="sign_in_required", message="sign in as a coordinator first"), 401
+    return redirect(url_for("dashboard.login", next=request.path))
 
 
 @blueprint.get("/simulator")
 def page():
-    with current_app.extensions["services"].db.session() as session:
+    prefix = _settings().simulator_phone_prefix
+    with _db().session() as session:
         caseworkers = session.execute(
             select(Caseworker.phone, Caseworker.name, Organisation.code)
             .join(Organisation, Organisation.id == Caseworker.organisation_id)
-            .where(Caseworker.active.is_(True), Organisation.active.is_(True))
+            .where(
+                Caseworker.active.is_(True),
+                Organisation.active.is_(True),
+                Organisation.training.is_(True),
+                Caseworker.phone.startswith(prefix, autoescape=True),
+            )
             .order_by(Organisation.code, Caseworker.name)
         ).all()
     return render_template(
@@ -50,14 +91,28 @@ def page():
         caseworkers=caseworkers,
         service_code=_settings().ussd_service_code,
         demo=_settings().demo,
-        reporters=["+6281234567891", "+6285712345678", "+85251239876", "+60129876543"],
+        reporters=_reporters(),
     )
 
 
 def _phone(value: str | None) -> str:
+    """A number the simulator may act as and read: in the training range, and not a
+    caseworker of an organisation that is not marked training."""
+    prefix = _settings().simulator_phone_prefix
     phone = phones.normalise(value or "")
     if phone is None:
-        abort(400, description="choose a valid phone number, e.g. +6281234567891")
+        abort(400, description=f"choose a valid phone number, e.g. {_reporters()[0]}")
+    if not is_training_phone(phone, prefix):
+        abort(403, description=f"the simulator acts only as training numbers ({prefix}…)")
+    with _db().session() as session:
+        real = session.scalar(
+            select(Organisation.code)
+            .join(Caseworker, Caseworker.organisation_id == Organisation.id)
+            .where(Caseworker.phone == phone, Organisation.training.is_(False))
+            .limit(1)
+        )
+    if real is not None:
+        abort(403, description=f"{phone} is a caseworker of {real}, not a training organisation")
     return phone
 
 

@@ -15,6 +15,8 @@ organisations:
     kind: coordinator
   - code: SBMI-BWI
     name: SBMI Banyuwangi
+    public_name: Pos Migran Banyuwangi
+    training: true
     kind: ngo
     covers:
       provinces: [ID-JI]
@@ -37,6 +39,9 @@ def test_demo_directory_is_valid():
     entries = directory.parse_file(Path(__file__).parents[2] / "gateway/demo/organisations.yaml")
     assert any(e.kind == "coordinator" for e in entries)
     assert len(entries) >= 8
+    assert all(e.training for e in entries)  # the simulator may act for them all
+    assert sum(not e.public_name for e in entries) == 1  # LBH-TPPO shows the default
+    assert all(p.startswith("+62899") for e in entries for _, p in e.caseworkers)
 
 
 def test_good_file_loads_and_reloads_idempotently(services):
@@ -49,6 +54,7 @@ def test_good_file_loads_and_reloads_idempotently(services):
     with services.db.session() as s:
         org = s.scalars(select(Organisation).where(Organisation.code == "SBMI-BWI")).one()
         assert org.covers_provinces == ["ID-JI"] and org.webhook_url.startswith("https://")
+        assert org.public_name == "Pos Migran Banyuwangi" and org.training
         assert [c.phone for c in org.caseworkers] == ["+6281234567890"]
         assert s.scalar(select(func.count()).select_from(Caseworker)) == 1
 
@@ -77,6 +83,21 @@ def test_good_file_loads_and_reloads_idempotently(services):
         (("sla_hours: 48", "sla_hours: 48\n    colour: red"), "field 'colour': unknown field"),
         (("code: SBMI-BWI", "code: KOORD"), "code is already used by organisation #1"),
         (("name: SBMI Banyuwangi", "name: ''"), "(SBMI-BWI): field 'name': is required"),
+        (("training: true", "training: yes please"), "(SBMI-BWI): field 'training'"),
+        *(
+            (
+                ("public_name: Pos Migran Banyuwangi", f"public_name: {telling}"),
+                f"organisation #2 (SBMI-BWI): field 'public_name': '{telling}' says what",
+            )
+            for telling in (
+                "Shelter Banyuwangi",
+                "LBH Perempuan Banyuwangi",
+                "UPTD PPA Banyuwangi",
+                "P2TP2A Banyuwangi",
+                "Rumah Aman Banyuwangi",
+                "Anti Trafficking Banyuwangi",
+            )
+        ),
     ],
 )
 def test_bad_file_gives_precise_error_and_loads_nothing(services, change, expected):

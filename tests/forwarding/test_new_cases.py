@@ -14,8 +14,8 @@ from casebridge.forwarding import signature
 from casebridge.models import Forward, Message
 from tests.forwarding.cases import REPORTER_PHONE, WORKER_PHONE, file_case, load_case
 
-SITI = "+6281234567890"  # SBMI-BWI's caseworker in the demo directory
-RINA = "+6281100000001"  # KOORD, the coordinator
+SITI = "+6289900000002"  # SBMI-BWI's caseworker in the demo directory
+RINA = "+6289900000001"  # KOORD, the coordinator
 
 
 def test_new_case_reaches_the_organisation_by_sms_and_verified_webhook(services, jobs, hooked):
@@ -42,6 +42,19 @@ def test_new_case_reaches_the_organisation_by_sms_and_verified_webhook(services,
     assert any(
         n.startswith("webhook case.assigned to SBMI-BWI, attempt 1: HTTP 202") for n in notes
     )
+
+
+def test_a_training_case_reaches_caseworkers_by_sms_but_never_the_webhook(services, jobs, hooked):
+    ref = file_case(services, jobs, reporter_phone="+6289900000101")  # the training range
+    assert hooked.received == [] and hooked.refused == []
+    with services.db.session() as s:
+        case = load_case(s, ref)
+        assert case.training
+        assert {f.channel for f in s.scalars(select(Forward))} == {"sms"}
+        sms = s.scalars(select(Message).where(Message.purpose == "case_forward")).one()
+        assert sms.phone == SITI
+        notes = [e.note for e in case.events if e.kind == "forward_skipped"]
+    assert notes == ["case.assigned not forwarded to SBMI-BWI's own systems: a training case"]
 
 
 def test_caseworker_sms_carries_no_personal_detail(services, jobs, orgs):

@@ -12,8 +12,8 @@ from casebridge.forwarding.schedule import SWEEP_AFTER
 from casebridge.models import Forward, Message, Organisation, utcnow
 from tests.forwarding.cases import file_case, load_case
 
-AGUS = "+6281234500002"  # POSDESA-JATIM
-HENDRA = "+6281234500008"  # LBH-TPPO
+AGUS = "+6289900000003"  # POSDESA-JATIM
+HENDRA = "+6289900000012"  # LBH-TPPO
 
 
 def post_event(client, key, ref, body):
@@ -63,7 +63,7 @@ def test_a_forward_nobody_enqueued_is_sent_by_the_sweeper_within_seconds(service
             s.scalars(select(Organisation).where(Organisation.code == code)).one()
             for code in ("SBMI-BWI", "LBH-TPPO")
         )
-        actions.refer(s, case, sbmi, "caseworker:+6281234567890", lbh, "TPPO", consent=True)
+        actions.refer(s, case, sbmi, "caseworker:+6289900000002", lbh, "TPPO", consent=True)
     jobs.tick()
     jobs.run()
     assert forwards_to(services, HENDRA) == []  # just written: its writer may enqueue it

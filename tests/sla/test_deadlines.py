@@ -14,8 +14,8 @@ from casebridge.models import Message, utcnow
 from tests.forwarding.cases import REPORTER_PHONE, file_case, load_case
 from workers import sla as sla_jobs
 
-SITI = "+6281234567890"  # SBMI-BWI (sla_hours: 48)
-RINA = "+6281100000001"  # KOORD, the coordinator
+SITI = "+6289900000002"  # SBMI-BWI (sla_hours: 48)
+RINA = "+6289900000001"  # KOORD, the coordinator
 
 
 def at(start, hours: float, minutes: float = 0):

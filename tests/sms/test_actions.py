@@ -12,7 +12,7 @@ from casebridge.reports import Report
 from casebridge.status import TransitionError
 from gateway.submit import submit_report
 
-ACTOR = "caseworker:+6281234567890"
+ACTOR = "caseworker:+6289900000002"
 
 
 @pytest.fixture

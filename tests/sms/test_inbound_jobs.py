@@ -139,7 +139,7 @@ def test_a_message_that_keeps_failing_is_set_aside(
 
 def test_a_caseworker_can_report_too(client, services, sms_jobs, orgs, traveller):
     """A caseworker's phone in a report dialogue gets the questions, not the command help."""
-    caseworker = "+6281234500002"
+    caseworker = "+6289900000003"
     for text in ("LAPOR adik saya hilang kontak di Malaysia", "saudara"):
         traveller.shift(30)
         at_sms(client, caseworker, "20880", text)

@@ -12,10 +12,13 @@
   async function post(path, body) {
     const res = await fetch(path, {
       method: "POST",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf},
       body: JSON.stringify(body),
     });
-    if (!res.ok) { throw new Error((await res.text()) || res.statusText); }
+    if (!res.ok) {
+      const answer = await res.json().catch(() => ({}));
+      throw new Error(answer.message || res.statusText);
+    }
     return res.json();
   }
   function show(text) { screen.textContent = text; }

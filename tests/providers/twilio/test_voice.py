@@ -150,7 +150,7 @@ def test_the_organisation_name_is_escaped_when_read(dial, services, make_case):
     evil = "LBH <b>\"Jakarta\"</b> & 'Co' ]]> <Hangup/>"
     with services.db.session() as session:
         for org in session.scalars(select(Organisation)):
-            org.name = evil
+            org.public_name = evil
     call = dial("twilio")
     call.dial()
     call.press("2")
