@@ -10,6 +10,7 @@ import logging
 from typing import Literal
 
 from casebridge import casestatus
+from casebridge.notify import public_name
 from casebridge.routing import candidates
 from ussd_menus.context import CaseStatus, Submission, SubmitError
 from ussd_menus.sources import CASES_MAX
@@ -37,9 +38,12 @@ class DbContext:
         """The reference of a report filed during this hop."""
 
     def org_choices(self, answers: dict, lang: str) -> list[tuple[str, str]]:
+        """Only organisations with a public name are offered, by that name: a reporter's
+        screen never shows a name that tells what the report is about."""
         with self.services.db.session() as session:
             found = candidates(session, facts(answers), selectable_only=True)
-            return [(org.code, org.name) for org in found[:ORG_CHOICES]]
+            named = [(org.code, public_name(org)) for org in found]
+            return [(code, name) for code, name in named if name][:ORG_CHOICES]
 
     def cases_for_phone(self, phone: str) -> list[CaseStatus]:
         with self.services.db.session() as session:
