@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from . import phones
-from .models import Case, CaseEvent, Organisation, utcnow
+from .models import Case, CaseEvent, Organisation, User, utcnow
 from .timeline import record
 
 READ = "read"
@@ -25,9 +25,35 @@ LOOKUP_OUTCOMES = (OWN_PHONE, RIGHT_PIN, WRONG_PIN, LOCKED)
 """How a status lookup by phone (`casebridge.casestatus`) went; the first two showed the case."""
 
 
+PERSON = "person:"
+"""Actor prefix of a person with an account (`person:17`); their name is looked up when shown,
+so a change done by SMS from their phone and one done on the web read as the same person."""
+
+
 def actor(org: Organisation | None, via: str = "api") -> str:
     """Who did it: `api:SBMI-BWI`, or `cli` for the console."""
     return f"{via}:{org.code}" if org is not None else via
+
+
+def person(user: User) -> str:
+    """Who did it, when a person with an account did: `person:<id>`."""
+    return f"{PERSON}{user.id}"
+
+
+def person_id(actor_: str | None) -> int | None:
+    """The account behind an actor string, if a person's."""
+    if actor_ and actor_.startswith(PERSON) and actor_[len(PERSON) :].isdigit():
+        return int(actor_[len(PERSON) :])
+    return None
+
+
+def names(session: Session, actors: Iterable[str]) -> dict[str, str]:
+    """The display name for each person actor among `actors` (others are left out)."""
+    ids = {i for i in map(person_id, actors) if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {f"{PERSON}{uid}": name for uid, name in rows}
 
 
 def read(session: Session, case: Case, org: Organisation | None, what: str, via: str = "api"):

@@ -1,5 +1,6 @@
 """SQLAlchemy models of the case domain."""
 
+from .accounts import Invite, Role, User
 from .base import Base, utcnow
 from .cases import Case, CaseEvent, Party, Referral
 from .forwards import Forward
@@ -19,11 +20,14 @@ __all__ = [
     "ContactEvent",
     "Forward",
     "Intake",
+    "Invite",
     "Message",
     "Organisation",
     "Party",
     "Referral",
     "Reporter",
+    "Role",
+    "User",
     "Worker",
     "utcnow",
 ]

@@ -33,6 +33,8 @@ class Case(Base):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("reporters.id"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("migrant_workers.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    """The person in the organisation working the case (taken, or given by a colleague)."""
     preferred_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     """The organisation whose desk filed the report: it keeps read access to status and timeline."""

@@ -72,5 +72,9 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    name: Mapped[str | None] = mapped_column(String(100))
+    """What the key is for ("web form", "our CMS"), as its organisation's admin named it."""
+    last_used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     organisation: Mapped[Organisation] = relationship()
