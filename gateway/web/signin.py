@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import wraps
+from urllib.parse import urlencode
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session
 
 from casebridge.models import Role, User
 
@@ -61,7 +62,7 @@ def required(roles: Iterable[str] = tuple(Role)):
             with _services().db.session() as db_session:
                 user = person(db_session)
                 if user is None:
-                    return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
+                    return redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
                 if user.role not in allowed:
                     abort(403)
                 g.person, g.org, g.session = user, user.organisation, db_session
