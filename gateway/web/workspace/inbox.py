@@ -100,12 +100,21 @@ def _rows(cases: list[Case], ranks: list[int], lang: str) -> list[Row]:
 @required()
 def inbox():
     lang = current_language()
-    try:
-        wanted = filters.parse(request.args, allowed=PARAMS)
-        page = filters.page(request.args)
-        query = _search(access.visible_cases(g.org, wanted, filed=True), request.args.get("q"))
-    except ApiError as exc:
-        return _page([], 0, None, exc.fields or {}), 400
+    errors: dict[str, str] = {}
+
+    def attempt(check):  # every wrong parameter is named at once
+        try:
+            return check()
+        except ApiError as exc:
+            errors.update(exc.fields or {})
+            return None
+
+    wanted = attempt(lambda: filters.parse(request.args, allowed=PARAMS))
+    page = attempt(lambda: filters.page(request.args))
+    attempt(lambda: _search(select(Case), request.args.get("q")))
+    if errors or wanted is None or page is None:
+        return _page([], 0, None, errors), 400
+    query = _search(access.visible_cases(g.org, wanted, filed=True), request.args.get("q"))
     rank = _rank(g.org, g.person.id)
     total = g.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     found = g.session.execute(
