@@ -4,6 +4,7 @@ channel (the outbox rows of the case addressed to them), what they wrote after r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,13 @@ from .models import Case, CaseEvent, Message
 IN, OUT, WITHHELD = "in", "out", "withheld"
 TO_REPORTER = ("notice_", "still_handling", "confirmation")
 """Purposes of messages meant for the reporter (a withheld event's note starts with one)."""
+WITH_PIN = frozenset({"confirmation"})
+"""Messages that carried the reporter's PIN: it is theirs alone, so it is shown hidden."""
+_PIN = re.compile(r"(?<![\d-])\d{4}(?![\d-])")
+
+
+def _shown(message: Message) -> str:
+    return _PIN.sub("••••", message.body) if message.purpose in WITH_PIN else message.body
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ def lines(session: Session, case: Case) -> list[Line]:
             Message.reporter_id == case.reporter_id,
         )
     )
-    found = [Line(m.created_at, OUT, m.provider, m.body, m.status) for m in sent]
+    found = [Line(m.created_at, OUT, m.provider, _shown(m), m.status) for m in sent]
     events = session.scalars(
         select(CaseEvent).where(
             CaseEvent.case_id == case.id,
