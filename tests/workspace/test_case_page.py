@@ -67,10 +67,12 @@ def test_the_page_is_a_read_with_the_persons_name(siti, services, desk):
     siti.get(f"/cases/{ref}")
     html = siti.get(f"/cases/{ref}").get_data(as_text=True)
     with services.db.session() as s:
+        case_id = _case(s, ref).id
         reads = s.scalars(
-            select(CaseEvent).where(CaseEvent.kind == audit.READ, CaseEvent.case_id == _case(s, ref).id)
+            select(CaseEvent).where(CaseEvent.kind == audit.READ, CaseEvent.case_id == case_id)
         ).all()
-    assert [(r.actor, r.note) for r in reads] == [(f"person:{desk.users['siti']}", f"GET /cases/{ref}")] * 2
+    me = f"person:{desk.users['siti']}"
+    assert [(r.actor, r.note) for r in reads] == [(me, f"GET /cases/{ref}")] * 2
     who_read = html.split('id="audit"')[1]
     assert who_read.count("Siti Aminah") == 2
 
@@ -93,9 +95,7 @@ def test_the_conversation_holds_every_message_in_order(siti, services, desk):
     assert talk.index(lines[0].body[:20]) < talk.index("Majikan mengambil paspor saya")
 
 
-def test_a_case_offered_by_referral_can_be_accepted_by_its_new_organisation(
-    client, services, desk
-):
+def test_a_case_offered_by_referral_can_be_accepted_by_its_new_organisation(client, services, desk):
     ref = desk.cases["SBMI-BWI"][0]
     with services.db.session() as s:
         case = _case(s, ref)
