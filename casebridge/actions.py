@@ -213,6 +213,26 @@ def close(
     return Done(case, event)
 
 
+STATUS_MOVES = ("in_progress", "needs_info", "resolved", "closed")
+"""The statuses an organisation moves its case to with `move` (accept and decline aside)."""
+
+
+def move(
+    session: Session, case: Case, org: Organisation, actor: str, to: str, words: str | None
+) -> Done:
+    """Move the case to one of `STATUS_MOVES` with the organisation's words for the reporter
+    (required for in_progress and needs_info; a note for closed)."""
+    if to == "in_progress":
+        return update(session, case, org, actor, words or "")
+    if to == "needs_info":
+        return need_info(session, case, org, actor, words or "")
+    if to == "resolved":
+        return resolve(session, case, org, actor, words)
+    if to == "closed":
+        return close(session, case, org, actor, words)
+    raise ValueError(f"unknown move {to!r}; known: {', '.join(STATUS_MOVES)}")
+
+
 def note(session: Session, case: Case, org: Organisation, actor: str, text: str) -> Done:
     """An internal note on the timeline; the reporter is not told."""
     text = _required(text, "a note")

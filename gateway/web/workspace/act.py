@@ -22,7 +22,7 @@ from casebridge.status import TransitionError
 from .. import csrf
 from ..signin import required
 from .base import bp, commit_and_enqueue, find_case, me
-from .case import STATUS_MOVES, render
+from .case import render
 from .forms import FormError, choice, number, text, ticked
 
 CONFLICTS = frozenset({"not_allowed", "coordinator", "not_colleague", "case_closed"})
@@ -172,16 +172,9 @@ def refer(reference: str):
 
 
 def _move(found: Case) -> actions.Done:
-    move = choice("status", STATUS_MOVES)
-    words = text("message", required=move in ("in_progress", "needs_info"))
-    s, org, who = g.session, g.org, me()
-    if move == "in_progress":
-        return actions.update(s, found, org, who, words)
-    if move == "needs_info":
-        return actions.need_info(s, found, org, who, words)
-    if move == "resolved":
-        return actions.resolve(s, found, org, who, words)
-    return actions.close(s, found, org, who, words)
+    to = choice("status", actions.STATUS_MOVES)
+    words = text("message", required=to in ("in_progress", "needs_info"))
+    return actions.move(g.session, found, g.org, me(), to, words)
 
 
 def fingerprint(preview: notify.Preview) -> str:

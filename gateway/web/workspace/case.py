@@ -19,8 +19,6 @@ from ..i18n import current_language
 from ..signin import required
 from .base import VIA, bp, find_case, me
 
-STATUS_MOVES = ("in_progress", "needs_info", "resolved", "closed")
-"""What "change the status" offers, each with its message to the reporter (none for closed)."""
 READS_SHOWN = 100
 
 
@@ -80,7 +78,7 @@ def context(found: Case) -> dict[str, Any]:
         "assignee": assignee,
         "colleagues": colleagues,
         "others": others,
-        "status_moves": STATUS_MOVES,
+        "status_moves": actions.STATUS_MOVES,
         "flashes": get_flashed_messages(),
     }
 
