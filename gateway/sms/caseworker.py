@@ -4,7 +4,8 @@ Accepted only from a phone registered to the organisation the case is assigned t
 TERIMA, TOLAK and INFO, to the organisation it was referred to). Anything else, an unknown
 reference included, gets the same neutral "not recognised". Each command is a timeline event
 (casebridge.actions), is confirmed to the caseworker, and queues the reporter's neutral notice
-when there is one."""
+when there is one. A phone that is also an active account's (`User.phone`) in the acting
+organisation acts as that person (`person:<id>`), as on the web."""
 
 from __future__ import annotations
 

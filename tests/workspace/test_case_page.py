@@ -111,3 +111,10 @@ def test_a_case_offered_by_referral_can_be_accepted_by_its_new_organisation(clie
     with services.db.session() as s:
         case = _case(s, ref)
         assert case.organisation.code == "SHELTER-HK" and case.status == "accepted"
+
+
+def test_switching_language_on_a_page_answered_to_a_form_goes_back_to_the_case(siti, desk):
+    ref = desk.cases["SBMI-BWI"][0]
+    resp = siti.get(f"/cases/{ref}/status?lang=en")
+    assert resp.status_code == 302 and resp.headers["Location"] == f"/cases/{ref}?lang=en"
+    assert "Case inbox" in siti.get(resp.headers["Location"]).get_data(as_text=True)

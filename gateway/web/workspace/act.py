@@ -214,3 +214,11 @@ def status(reference: str):
     commit_and_enqueue([told.id] if told is not None else [])
     flash("ws_done_status_sent" if told is not None else "ws_done_status")
     return redirect(url_for("workspace.show", reference=reference))
+
+
+@bp.get("/cases/<reference>/<any(accept,decline,take,give,note,parties,refer,status):action>")
+@required()
+def back_to_case(reference: str, action: str):
+    """A page answered to a form's POST has the form's address; opened again (the language
+    switch, a reload), it is the case."""
+    return redirect(url_for("workspace.show", reference=reference, **request.args.to_dict()))
