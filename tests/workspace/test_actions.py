@@ -299,6 +299,8 @@ HOSTILE = [
     ("refer", {"to": "POSDESA-JATIM", "reason": "r\x00", "consent": "1"}),
     ("refer", {"to": "NOWHERE", "reason": "r", "consent": "1"}),
     ("give", {"to": "9" * 40}),
+    ("give", {"to": "999999999999"}),
+    ("give", {"to": "-1"}),
 ]
 
 

@@ -43,7 +43,7 @@ def choice(name: str, allowed: tuple[str, ...]) -> str:
 
 def number(name: str) -> int:
     raw = request.form.get(name, "")
-    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 12):
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 9):  # fits an INTEGER column
         raise FormError(name, "ws_err_choice")
     return int(raw)
 
