@@ -1,5 +1,5 @@
-"""What an organisation does to a case: accept, decline, update, ask, resolve, close, note,
-refer, and a reporter's later message joining the case.
+"""What an organisation does to a case: accept, decline, take, give, update, ask, resolve,
+close, note, refer, and a reporter's later message joining the case.
 
 Used by the SMS commands and the org API alike. Each operation checks that the organisation may
 act, changes the case only through `casebridge.timeline` (so the timeline cannot be forgotten),
@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .assignment import assign
+from .audit import person
 from .forwarding.schedule import referred
-from .models import Case, CaseEvent, Organisation, Referral, utcnow
+from .models import Case, CaseEvent, Organisation, Referral, User, utcnow
 from .models.cases import ReferralState
 from .routing import CaseFacts, route
 from .status import TransitionError, is_open
@@ -52,7 +53,8 @@ class Done:
 class ActionError(ValueError):
     """The operation cannot be done; `code` says why: "not_allowed" (answer as if the case did
     not exist), "text_required", "consent_required", "unknown_organisation", "same_organisation",
-    "coordinator"."""
+    "coordinator", "not_colleague" (the person is not of the organisation holding the case),
+    "case_closed"."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -136,6 +138,40 @@ def decline(session: Session, case: Case, org: Organisation, actor: str, reason:
     return Done(case, event, assigned_to=target)
 
 
+def _assign_person(
+    session: Session, case: Case, org: Organisation, actor: str, user: User, kind: str
+) -> Done:
+    _check(case, org)
+    holder = case.organisation_id
+    if not user.active or holder is None or user.organisation_id != holder:
+        raise ActionError(
+            "not_colleague", "that person does not work for the organisation holding the case"
+        )
+    if not is_open(case.status):
+        raise ActionError("case_closed", "the case is no longer open")
+    case.assignee_id = user.id
+    event = record(
+        session,
+        case,
+        kind,
+        actor,
+        user.name,
+        organisation_id=org.id,
+        data={"assignee": person(user)},
+    )
+    return Done(case, event)
+
+
+def take(session: Session, case: Case, org: Organisation, actor: str, user: User) -> Done:
+    """The person `user` (acting as `actor`) works the case from now on."""
+    return _assign_person(session, case, org, actor, user, "taken")
+
+
+def give(session: Session, case: Case, org: Organisation, actor: str, to: User) -> Done:
+    """Hand the case to a colleague in the organisation holding it."""
+    return _assign_person(session, case, org, actor, to, "given")
+
+
 def update(session: Session, case: Case, org: Organisation, actor: str, message: str) -> Done:
     """News for the reporter in the organisation's words; work on the case is under way."""
     message = _required(message, "a message")
@@ -175,6 +211,26 @@ def close(
     _check(case, org)
     event = transition(session, case, "closed", actor, note, organisation_id=org.id)
     return Done(case, event)
+
+
+STATUS_MOVES = ("in_progress", "needs_info", "resolved", "closed")
+"""The statuses an organisation moves its case to with `move` (accept and decline aside)."""
+
+
+def move(
+    session: Session, case: Case, org: Organisation, actor: str, to: str, words: str | None
+) -> Done:
+    """Move the case to one of `STATUS_MOVES` with the organisation's words for the reporter
+    (required for in_progress and needs_info; a note for closed)."""
+    if to == "in_progress":
+        return update(session, case, org, actor, words or "")
+    if to == "needs_info":
+        return need_info(session, case, org, actor, words or "")
+    if to == "resolved":
+        return resolve(session, case, org, actor, words)
+    if to == "closed":
+        return close(session, case, org, actor, words)
+    raise ValueError(f"unknown move {to!r}; known: {', '.join(STATUS_MOVES)}")
 
 
 def note(session: Session, case: Case, org: Organisation, actor: str, text: str) -> Done:

@@ -19,6 +19,8 @@ def assign(
     event = transition(
         session, case, "assigned", actor, note, organisation_id=org.id if org else None
     )
+    if case.organisation_id != (org.id if org else None):
+        case.assignee_id = None  # the person worked for the organisation it leaves
     case.organisation = org
     case.organisation_id = org.id if org else None
     case.overdue = False

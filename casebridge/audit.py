@@ -56,10 +56,18 @@ def names(session: Session, actors: Iterable[str]) -> dict[str, str]:
     return {f"{PERSON}{uid}": name for uid, name in rows}
 
 
-def read(session: Session, case: Case, org: Organisation | None, what: str, via: str = "api"):
-    """Record that `org` read the case (`what`: the route or command)."""
+def read(
+    session: Session,
+    case: Case,
+    org: Organisation | None,
+    what: str,
+    via: str = "api",
+    who: str | None = None,
+):
+    """Record that `org` read the case (`what`: the route or command); `who`: the actor when a
+    person did (`person(user)`), else `actor(org, via)`."""
     return record(
-        session, case, READ, actor(org, via), what, organisation_id=org.id if org else None
+        session, case, READ, who or actor(org, via), what, organisation_id=org.id if org else None
     )
 
 
@@ -83,10 +91,12 @@ def read_many(
     org: Organisation | None,
     what: str,
     via: str = "api",
+    who: str | None = None,
 ) -> int:
-    """Record one read per case in a single statement (lists and exports); returns the count."""
+    """Record one read per case in a single statement (lists and exports); returns the count.
+    `who` as for `read`."""
     now = utcnow()
-    who = actor(org, via)
+    who = who or actor(org, via)
     rows = [
         {
             "case_id": case_id,

@@ -11,13 +11,15 @@ re-routed and referred cases reach organisations through `casebridge.forwarding`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from . import gsm, refs, texts
 from .actions import Notice
 from .forwarding.texts import language_of
 from .models import Case, Message, Organisation
-from .outbox import queue, queue_to_reporter
+from .outbox import queue, queue_to_reporter, sms_safe
 
 MAX_WORDS = 1000
 """Longest organisation text forwarded to a reporter, in characters."""
@@ -73,15 +75,48 @@ def reporter_text(case: Case, notice: Notice) -> str:
     return status_text(ref, case.status, public_name(case.organisation), lang)
 
 
+NOTHING_TO_TELL, SMS_UNSAFE = "no_notice", "sms_unsafe"
+OPTED_OUT, NO_PHONE = "opted_out", "no_phone"
+"""Why nothing reaches the reporter (`Preview.withheld`)."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the reporter will receive about a change: `text` (None when there is nothing to
+    tell), and `withheld`, why it will not be sent (None when it will)."""
+
+    text: str | None
+    withheld: str | None = None
+
+    @property
+    def sends(self) -> bool:
+        return self.text is not None and self.withheld is None
+
+
+def preview(case: Case, notice: Notice | None) -> Preview:
+    """Exactly the SMS `tell_reporter` queues for this notice, and whether it will leave. Call it
+    with the case as the change leaves it (the status word is the new one)."""
+    if notice is None:
+        return Preview(None, NOTHING_TO_TELL)
+    text = reporter_text(case, notice)
+    if not sms_safe(case):
+        return Preview(text, SMS_UNSAFE)
+    if case.reporter.opted_out:
+        return Preview(text, OPTED_OUT)
+    if not case.reporter.phone:
+        return Preview(text, NO_PHONE)
+    return Preview(text)
+
+
 def tell_reporter(
     session: Session, case: Case, notice: Notice | None, default_provider: str
 ) -> Message | None:
-    """Queue what the reporter must hear about a change (None: nothing to tell, or not safe)."""
-    if notice is None:
+    """Queue what the reporter must hear about a change (None: nothing to tell, or not safe;
+    `queue_to_reporter` records why on the timeline)."""
+    told = preview(case, notice)
+    if notice is None or told.text is None or told.withheld == NO_PHONE:
         return None
-    return queue_to_reporter(
-        session, case, reporter_text(case, notice), f"notice_{notice.kind}", default_provider
-    )
+    return queue_to_reporter(session, case, told.text, f"notice_{notice.kind}", default_provider)
 
 
 def alert_caseworkers(

@@ -70,3 +70,33 @@ def add(
     )
     session.flush()
     return party, event
+
+
+def edit(
+    session: Session,
+    case: Case,
+    org: Organisation | None,
+    actor: str,
+    party_id: int,
+    data: dict[str, Any],
+) -> tuple[Party, CaseEvent]:
+    """Change a party of the case (all its fields, checked as for `add`); the timeline says
+    what it was and what it is now. A party of another case is refused as unknown."""
+    party = next((p for p in case.parties if p.id == party_id), None)
+    if party is None:
+        raise PartyError({"party": "is not a party of this case"})
+    fields = check(data)
+    before = f"{party.role}: {party.name} (cooperative: {party.cooperative})"
+    for name, value in fields.items():
+        setattr(party, name, value)
+    event = record(
+        session,
+        case,
+        "party",
+        actor,
+        f"{before} -> {fields['role']}: {fields['name']} (cooperative: {fields['cooperative']})",
+        organisation_id=org.id if org else None,
+        data={"party": party.id, "edited": True},
+    )
+    session.flush()
+    return party, event

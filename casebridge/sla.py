@@ -29,6 +29,16 @@ class Checked:
     message_ids: list[int] = field(default_factory=list)
 
 
+def accept_by(case: Case, org: Organisation, offered_at: datetime | None = None) -> datetime | None:
+    """When `org` should have accepted the case: `sla_hours` after it was assigned to it (or,
+    for a referral, after `offered_at`); None when it is not waiting on `org`."""
+    if offered_at is not None:
+        return offered_at + timedelta(hours=org.sla_hours)
+    if case.status != "assigned" or case.organisation_id != org.id or case.assigned_at is None:
+        return None
+    return case.assigned_at + timedelta(hours=org.sla_hours)
+
+
 def _waiting(org: Organisation, older_than: datetime, stamp) -> Select[tuple[Case]]:
     return select(Case).where(
         Case.organisation_id == org.id,

@@ -18,7 +18,7 @@ from .cases import case_json, find_case
 from .errors import ApiError, bad_request
 
 MAX_TEXT = 2000
-STATUS_MOVES = ("in_progress", "needs_info", "resolved", "closed")
+STATUS_MOVES = actions.STATUS_MOVES
 FIELDS: dict[str, dict[str, bool]] = {
     "accept": {"note": False},
     "decline": {"reason": True},
@@ -66,13 +66,7 @@ def _body() -> dict[str, Any]:
 
 
 def _status(case: Case, actor: str, data: dict) -> actions.Done:
-    org, s, text = g.org, g.session, data.get("message")
-    return {
-        "in_progress": lambda: actions.update(s, case, org, actor, text),
-        "needs_info": lambda: actions.need_info(s, case, org, actor, text),
-        "resolved": lambda: actions.resolve(s, case, org, actor, text),
-        "closed": lambda: actions.close(s, case, org, actor, text),
-    }[data["status"]]()
+    return actions.move(g.session, case, g.org, actor, data["status"], data.get("message"))
 
 
 def _refer(case: Case, actor: str, data: dict) -> actions.Done:

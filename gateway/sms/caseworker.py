@@ -4,7 +4,8 @@ Accepted only from a phone registered to the organisation the case is assigned t
 TERIMA, TOLAK and INFO, to the organisation it was referred to). Anything else, an unknown
 reference included, gets the same neutral "not recognised". Each command is a timeline event
 (casebridge.actions), is confirmed to the caseworker, and queues the reporter's neutral notice
-when there is one."""
+when there is one. A phone that is also an active account's (`User.phone`) in the acting
+organisation acts as that person (`person:<id>`), as on the web."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from casebridge import access, actions, audit, caseview, notify, outbox, phones, refs, taxonomy
 from casebridge import texts as case_texts
 from casebridge.forwarding import texts as forwarding_texts
-from casebridge.models import Case, Caseworker, Message, Organisation
+from casebridge.models import Case, Caseworker, Message, Organisation, User
 from casebridge.status import TransitionError
 
 from . import keywords, texts
@@ -80,7 +81,7 @@ def run(turn: Turn, command: Command, orgs: list[Organisation]) -> None:
     queued = len(turn.queued)
     try:
         with turn.session.begin_nested():  # a refused command leaves nothing half-done
-            COMMANDS[command.name](turn, case, org, command, f"caseworker:{turn.phone}")
+            COMMANDS[command.name](turn, case, org, command, actor_of(turn, org))
     except TransitionError:
         del turn.queued[queued:]
         status = case_texts.status_word(case.status, turn.lang)
@@ -88,6 +89,18 @@ def run(turn: Turn, command: Command, orgs: list[Organisation]) -> None:
     except actions.ActionError as exc:
         del turn.queued[queued:]
         _refused(turn, case, exc, command)
+
+
+def actor_of(turn: Turn, org: Organisation) -> str:
+    """Who a command is from: the person with an account on this phone in `org` (so an UPDATE
+    by SMS and one on the web show the same name), else the directory's caseworker phone."""
+    user = turn.session.scalar(
+        select(User)
+        .where(User.phone == turn.phone, User.organisation_id == org.id, User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    return audit.person(user) if user is not None else f"caseworker:{turn.phone}"
 
 
 def _refused(turn: Turn, case: Case, exc: actions.ActionError, command: Command) -> None:
@@ -182,7 +195,7 @@ def _info(turn: Turn, case: Case, org: Organisation, command: Command, actor: st
         last_sms=texts.lookup("cw.info_last_sms_failed", lang) if last == "failed" else "",
         description=notify.clean_words(case.description or "", DESCRIPTION_MAX),
     )
-    audit.read(turn.session, case, org, "INFO by SMS", via="sms")
+    audit.read(turn.session, case, org, "INFO by SMS", via="sms", who=actor)
     turn.send(body.strip(), case=case)
 
 
