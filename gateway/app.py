@@ -18,10 +18,17 @@ from .json_provider import DepthSafeJSON
 from .providers.registry import all_providers, missing_webhook_secrets
 from .services import Services
 from .voice import audio
-from .web import dashboard, home, privacy, simulator
+from .web import account, admin, dashboard, home, privacy, simulator
 
 log = logging.getLogger(__name__)
-PAGES = (audio.blueprint, home.blueprint, simulator.blueprint, dashboard.blueprint)
+PAGES = (
+    audio.blueprint,
+    home.blueprint,
+    simulator.blueprint,
+    dashboard.blueprint,
+    account.blueprint,
+    admin.blueprint,
+)
 """Blueprints that belong to no provider: the voice line's audio files and the web pages."""
 
 
