@@ -54,6 +54,9 @@ TOTP = "totp"
 SMS = "sms"
 FACTORS = (TOTP, SMS)
 SMS_CODE_LIFETIME = timedelta(minutes=10)
+SMS_CODES_PER_HOUR = 5
+"""At most this many codes are sent to one person in an hour (each costs an SMS and could
+be used to pester their phone)."""
 ENROL_LIFETIME = timedelta(minutes=20)
 """How long a chosen password and factor wait for the confirming code during enrolment."""
 ISSUER = "Pengaduan"
@@ -65,6 +68,7 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone " + secrets.token_hex(8))
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _TOTP_USED = "pgd:totp-used:"
 _SMS_CODE = "pgd:sms-code:"
+_SMS_SENT = "pgd:sms-codes-sent:"
 _ENROL = "pgd:enrol:"
 
 
@@ -280,9 +284,15 @@ def send_sms_code(
     session: Session, redis: Redis, user: User, provider: str, phone: str | None = None
 ) -> int | None:
     """Queue a new 6-digit sign-in code by SMS (the one before it stops working); returns the
-    outbox message id to enqueue after the commit, or None when nothing could be queued."""
+    outbox message id to enqueue after the commit, or None when nothing was queued (no phone,
+    `SMS_CODES_PER_HOUR` reached, or the number said STOP)."""
     phone = phone or user.phone
     if not phone:
+        return None
+    sent = redis.pipeline(transaction=True)
+    sent.set(_SMS_SENT + str(user.id), 0, ex=3600, nx=True)
+    sent.incr(_SMS_SENT + str(user.id))
+    if sent.execute()[1] > SMS_CODES_PER_HOUR:
         return None
     code = f"{secrets.randbelow(10**6):06d}"
     redis.set(

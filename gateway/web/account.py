@@ -77,13 +77,13 @@ def _password_step():
     services = _services()
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")
-    if throttle.throttled(services.redis, email, _address()):
+    if not throttle.take(services.redis, email, _address()):
         return _login_page(error="account_throttled", status=429, email=email)
     with services.db.session() as db_session:
         user = accounts.verify_password(db_session, email, password)
         if user is None:
-            throttle.failed(services.redis, email, _address())
             return _login_page(error="account_wrong", status=401, email=email)
+        throttle.give_back(services.redis, email, _address())
         message_id = None
         if user.second_factor == accounts.SMS:
             message_id = accounts.send_sms_code(
@@ -111,12 +111,12 @@ def _code_step():
         if user is None or not user.ready or not user.organisation.active:
             session.pop(PENDING, None)
             return _login_page(error="account_wrong", status=401)
-        if throttle.throttled(services.redis, user.email, _address()):
+        if not throttle.take(services.redis, user.email, _address()):
             session.pop(PENDING, None)
             return _login_page(error="account_throttled", status=429)
         if not accounts.check_second_factor(services.redis, user, request.form.get("code", "")):
-            throttle.failed(services.redis, user.email, _address())
             return _login_page("code", error="account_wrong", status=401, factor=user.second_factor)
+        throttle.give_back(services.redis, user.email, _address())
         user.signed_in_at = utcnow()
         signin.sign_in(user)
     return redirect(safe_next(request.values.get("next")))
@@ -195,7 +195,7 @@ def _confirm(db_session, found):
     pending = accounts.pending_enrolment(services.redis, found)
     if pending is None:
         return _invite_page(found, "password", error="account_step_expired", status=400)
-    if throttle.throttled(services.redis, user.email, _address()):
+    if not throttle.take(services.redis, user.email, _address()):
         return _invite_page(found, "password", error="account_throttled", status=429)
     done = accounts.finish_enrolment(
         db_session,
@@ -205,7 +205,6 @@ def _confirm(db_session, found):
         lambda uid: websessions.end_all(services.redis, uid),
     )
     if done is None:
-        throttle.failed(services.redis, user.email, _address())
         return _invite_page(
             found,
             "code",
@@ -214,6 +213,7 @@ def _confirm(db_session, found):
             factor=pending.factor,
             **_totp_extra(user, pending.totp_secret),
         )
+    throttle.give_back(services.redis, user.email, _address())
     done.signed_in_at = utcnow()
     db_session.commit()
     signin.sign_in(done)

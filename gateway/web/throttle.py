@@ -1,6 +1,8 @@
-"""Sign-in failures counted in Redis, per account and per client address, each in a window
-that starts with its first failure. While either count is at its limit every try is refused,
-a right password included, until the window passes. Second-factor failures count too."""
+"""Sign-in tries counted in Redis, per account and per client address, each in a window that
+starts with its first try. A try is counted before it is checked (one transaction, so
+concurrent tries each get their own count) and given back when it succeeds: so only failures
+stay counted, and no more than the limit are ever checked. Past either limit every try is
+refused, a right password included, until the window passes. Second-factor codes count too."""
 
 from __future__ import annotations
 
@@ -19,16 +21,19 @@ def _keys(email: str, address: str) -> tuple[str, str]:
     return f"{_KEY}account:{account}", f"{_KEY}address:{address or '-'}"
 
 
-def throttled(redis: Redis, email: str, address: str) -> bool:
-    """Whether tries for this account or from this address are refused for now."""
-    account, place = redis.mget(_keys(email, address))
-    return int(account or 0) >= PER_ACCOUNT or int(place or 0) >= PER_ADDRESS
-
-
-def failed(redis: Redis, email: str, address: str) -> None:
-    """Count one failed try (a wrong email, password or code)."""
+def take(redis: Redis, email: str, address: str) -> bool:
+    """Count a try for this account from this address; False: refused for now, unchecked."""
     pipe = redis.pipeline(transaction=True)
     for key in _keys(email, address):
         pipe.set(key, 0, ex=WINDOW_SECONDS, nx=True)
         pipe.incr(key)
+    account, place = pipe.execute()[1::2]
+    return account <= PER_ACCOUNT and place <= PER_ADDRESS
+
+
+def give_back(redis: Redis, email: str, address: str) -> None:
+    """The try succeeded: it does not count against the account or the address."""
+    pipe = redis.pipeline(transaction=True)
+    for key in _keys(email, address):
+        pipe.decr(key)
     pipe.execute()

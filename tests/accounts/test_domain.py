@@ -162,6 +162,16 @@ def test_an_sms_code_goes_through_the_outbox_works_once_and_for_ten_minutes(serv
     assert not accounts.check_sms_code(services.redis, user.id, code)
 
 
+def test_no_more_than_five_sms_codes_an_hour(services, orgs):
+    user = make_person(services, "SBMI-BWI", phone="+6281234567001", factor="sms")
+    with services.db.session() as s:
+        person = s.get(User, user.id)
+        sent = [accounts.send_sms_code(s, services.redis, person, "simulator") for _ in range(7)]
+    assert all(sent[:5]) and sent[5:] == [None, None]
+    with services.db.session() as s:
+        assert len(s.scalars(select(Message)).all()) == 5
+
+
 def test_who_may_invite_whom(services, orgs):
     with services.db.session() as s:
         bwi, koord, lbh = org(s, "SBMI-BWI"), org(s, "KOORD"), org(s, "LBH-NTB")
