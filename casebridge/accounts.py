@@ -25,7 +25,7 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import outbox, phones, texts
+from . import clean, outbox, phones, texts
 from .models import Invite, Organisation, Role, User, utcnow
 
 INVITE_LIFETIME = timedelta(hours=72)
@@ -98,7 +98,7 @@ def _token_hash(token: str) -> str:
 
 def normalise_email(text: str) -> str:
     email = (text or "").strip().lower()
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or clean.text(email) != email or not _EMAIL.match(email):
         raise AccountError(f"{text!r} is not an email address", "account_bad_email")
     return email
 
@@ -182,7 +182,7 @@ def invite(
         number = phones.normalise(phone)
         if number is None:
             raise AccountError(f"{phone!r} is not a phone number", "account_bad_phone")
-    name = (name or "").strip()[:200] or email.split("@")[0]
+    name = " ".join(clean.text(name or "").split())[:200] or email.split("@")[0]
     user = session.scalar(select(User).where(User.email == email))
     if user is not None:
         if user.organisation_id != org.id:

@@ -35,7 +35,9 @@ def safe_next(target: str | None) -> str:
     """`target` when it is a local path into the pages people sign in for, else `/cases`."""
     if not target or not isinstance(target, str) or len(target) > 500:
         return LANDING
-    if any(c in target for c in "\\\r\n\t") or target.startswith("//"):
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return LANDING
+    if target.startswith("//"):
         return LANDING
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith(NEXT_PREFIXES):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from casebridge import accounts, apikeys
+from casebridge import accounts, apikeys, clean
 from casebridge.models import ApiKey, Organisation, Role, User
 
 from . import csrf, signin, websessions
@@ -27,7 +27,7 @@ def _end_sessions(user_id: int) -> int:
 def _org() -> Organisation:
     """The organisation the page is about: the person's own, or for a coordinator the one
     chosen with `org=CODE` (an unknown code: 404)."""
-    code = request.values.get("org", "").strip()[:40]
+    code = clean.text(request.values.get("org", "")).strip()[:40]
     if not code or g.person.role != Role.COORDINATOR or code == g.org.code:
         return g.org
     found = g.session.scalar(select(Organisation).where(Organisation.code == code))
@@ -142,7 +142,7 @@ def keys():
 def create_key():
     csrf.check()
     org = _org()
-    name = request.form.get("name", "").strip()[:100]
+    name = " ".join(clean.text(request.form.get("name", "")).split())[:100]
     if not name:
         return _keys_page(org, 400, error="admin_key_name_needed")
     new_key = apikeys.issue(g.session, org, name=name, created_by=g.person)

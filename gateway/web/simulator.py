@@ -63,7 +63,9 @@ def _only_when_enabled():
         return None
     with _db().session() as session:
         person = signin.person(session)
-        if person is not None and person.role == Role.COORDINATOR:
+        if person is not None:
+            if person.role != Role.COORDINATOR:
+                abort(403)
             return None
     if request.path.startswith("/simulator/api/"):
         return jsonify(error="sign_in_required", message="sign in as a coordinator first"), 401

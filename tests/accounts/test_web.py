@@ -305,3 +305,31 @@ def test_a_coordinator_picks_any_organisation(client, services, sign_in_as, orgs
     with services.db.session() as s:
         new = s.scalar(select(User).where(User.email == "new@example.org"))
         assert new.organisation.code == "LBH-NTB" and new.role == "org_admin"
+
+
+def test_hostile_bytes_get_a_clear_answer_never_a_500(client, services, sign_in_as, orgs):
+    assert password_step(client, "a\x00@example.org", "x\x00" * 8).status_code == 401
+    sign_in_as(make_person(services, "KOORD", Role.COORDINATOR))
+    assert client.get("/admin/people?org=KO\x00ORD").status_code == 200  # read as KOORD
+    token = csrf_from(client, "/admin/people")
+    bad = client.post(
+        "/admin/people/invite",
+        data={"csrf_token": token, "email": "x\x00@example.org", "role": "caseworker"},
+    )
+    assert bad.status_code == 400 and "Alamat email tidak valid" in bad.get_data(as_text=True)
+    named = client.post(
+        "/admin/people/invite",
+        data={
+            "csrf_token": token,
+            "org": "SBMI-BWI",
+            "email": "ok@example.org",
+            "name": "Ri\x00na\r\nDewi",
+            "role": "caseworker",
+            "phone": "+62\x00812",
+        },
+    )
+    assert named.status_code == 400 and "Nomor telepon tidak valid" in named.get_data(as_text=True)
+    key = client.post("/admin/keys/create", data={"csrf_token": token, "name": "we\x00b"})
+    assert key.status_code == 200
+    with services.db.session() as s:
+        assert s.scalar(select(ApiKey.name)) == "web"

@@ -77,6 +77,12 @@ def test_signing_in_leads_back_to_the_simulator(client, services, orgs):
     assert client.get("/simulator").status_code == 200
 
 
+def test_only_a_coordinator_may_use_it(client, services, sign_in_as, orgs):
+    sign_in_as(make_person(services, "SBMI-BWI", Role.ORG_ADMIN))
+    assert client.get("/simulator").status_code == 403
+    assert client.get("/simulator/api/inbox?phone=%2B6289900000101").status_code == 403
+
+
 @DEMO
 def test_demo_mode_needs_no_sign_in(client, orgs, jobs):
     token = _token(client)
