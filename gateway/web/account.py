@@ -6,6 +6,7 @@ account and per address (`throttle`). Every form carries the CSRF token."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from urllib.parse import urlsplit
 
@@ -43,6 +44,11 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not parts.path.startswith(NEXT_PREFIXES):
         return LANDING
     return target
+
+
+def _mark(user: User) -> str:
+    """Which password the first step checked (a short digest of its hash)."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def _address() -> str:
@@ -91,7 +97,7 @@ def _password_step():
             message_id = accounts.send_sms_code(
                 db_session, services.redis, user, services.settings.sms_provider
             )
-        session[PENDING] = {"user": user.id, "at": int(time.time())}
+        session[PENDING] = {"user": user.id, "at": int(time.time()), "pw": _mark(user)}
         factor, phone = user.second_factor, user.phone
     _enqueue(message_id)
     return _login_page("code", factor=factor, masked=phones.mask(phone) if phone else "")
@@ -110,14 +116,25 @@ def _code_step():
         return _login_page(error="account_step_expired", status=401)
     with services.db.session() as db_session:
         user = db_session.get(User, pending["user"])
-        if user is None or not user.ready or not user.organisation.active:
+        if (
+            user is None
+            or not user.ready
+            or not user.organisation.active
+            or pending.get("pw") != _mark(user)  # a reset or a new password came between
+        ):
             session.pop(PENDING, None)
             return _login_page(error="account_wrong", status=401)
         if not throttle.take(services.redis, user.email, _address()):
             session.pop(PENDING, None)
             return _login_page(error="account_throttled", status=429)
         if not accounts.check_second_factor(services.redis, user, request.form.get("code", "")):
-            return _login_page("code", error="account_wrong", status=401, factor=user.second_factor)
+            return _login_page(
+                "code",
+                error="account_wrong",
+                status=401,
+                factor=user.second_factor,
+                masked=phones.mask(user.phone) if user.phone else "",
+            )
         throttle.give_back(services.redis, user.email, _address())
         user.signed_in_at = utcnow()
         signin.sign_in(user)
