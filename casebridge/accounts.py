@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from redis import Redis
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import clean, outbox, phones, texts
@@ -202,8 +203,11 @@ def invite(
             role=role,
             invited_by_id=by.id if by is not None else None,
         )
-        session.add(user)
-        session.flush()
+        try:
+            with session.begin_nested():  # two invitations of one new email at once: one wins
+                session.add(user)
+        except IntegrityError as exc:
+            raise AccountError(f"{email} was invited just now", "account_exists") from exc
     return _new_link(session, user, base_url)
 
 
