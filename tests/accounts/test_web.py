@@ -333,3 +333,19 @@ def test_hostile_bytes_get_a_clear_answer_never_a_500(client, services, sign_in_
     assert key.status_code == 200
     with services.db.session() as s:
         assert s.scalar(select(ApiKey.name)) == "web"
+
+
+def test_a_new_password_between_the_two_steps_voids_the_first(client, services, orgs):
+    user = make_person(services, "SBMI-BWI", Role.ORG_ADMIN)
+    token = csrf_from(client, "/login")
+    first = client.post(
+        "/login",
+        data={"step": "password", "email": user.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert first.status_code == 200
+    with services.db.session() as s:  # the person set a new password meanwhile
+        s.get(User, user.id).password_hash = accounts.hash_password("another long passphrase")
+    code = client.post(
+        "/login", data={"step": "code", "code": totp_code(user), "csrf_token": token}
+    )
+    assert code.status_code == 401 and client.get("/admin/people").status_code == 302
