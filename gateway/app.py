@@ -18,7 +18,7 @@ from .json_provider import DepthSafeJSON
 from .providers.registry import all_providers, missing_webhook_secrets
 from .services import Services
 from .voice import audio
-from .web import dashboard, home, privacy, simulator, workspace
+from .web import account, admin, dashboard, home, privacy, simulator, workspace
 
 log = logging.getLogger(__name__)
 PAGES = (
@@ -27,6 +27,8 @@ PAGES = (
     simulator.blueprint,
     dashboard.blueprint,
     workspace.blueprint,
+    account.blueprint,
+    admin.blueprint,
 )
 """Blueprints that belong to no provider: the voice line's audio files and the web pages."""
 

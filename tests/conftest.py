@@ -186,3 +186,15 @@ def pytest_addoption(parser) -> None:
         help="write the README's screenshots (simulator.png, dashboard.png) into DIR;"
         " by default they go to a temporary folder and no tracked file changes",
     )
+
+
+@pytest.fixture
+def sign_in_as(client, services):
+    """`sign_in_as(user)` signs the test client (or `other=` client) in as that person, with a
+    real server-side session (`tests.people.make_person` makes one)."""
+    from tests.people import sign_in_as as _sign_in
+
+    def sign(user, other=None) -> str:
+        return _sign_in(other or client, services, user)
+
+    return sign

@@ -8,9 +8,22 @@ import click
 
 from .. import redact
 from ..providers.registry import all_providers
-from . import cases, db, doctor, export, intakes, menus, orgs, serve, simulate, stats, worker
+from . import (
+    cases,
+    db,
+    doctor,
+    export,
+    intakes,
+    menus,
+    orgs,
+    serve,
+    simulate,
+    stats,
+    users,
+    worker,
+)
 
-COMMANDS = (serve, worker, db, doctor, orgs, cases, intakes, stats, menus, simulate, export)
+COMMANDS = (serve, worker, db, doctor, orgs, users, cases, intakes, stats, menus, simulate, export)
 
 
 @click.group()

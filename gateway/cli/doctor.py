@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import click
 
+from casebridge import accounts
 from casebridge.db import Database
 from casebridge.settings import Settings, SettingsError
 
@@ -130,6 +131,8 @@ def _reachable(s: Settings) -> list[Problem]:
     try:
         if not db.ping():
             found.append(Problem("the database does not answer", "check DATABASE_URL"))
+        else:
+            found += _people(db)
     finally:
         db.dispose()
     if s.redis_url is None:
@@ -145,6 +148,24 @@ def _reachable(s: Settings) -> list[Problem]:
         except Exception:
             found.append(Problem("Redis does not answer", "check REDIS_URL"))
     return found
+
+
+def _people(db: Database) -> list[Problem]:
+    try:
+        with db.session() as session:
+            ready = accounts.coordinators_exist(session)
+    except Exception:  # not migrated yet: `db upgrade` is another problem's fix
+        return []
+    if ready:
+        return []
+    return [
+        Problem(
+            "no coordinator account can sign in: nobody can open the dashboard",
+            "`pengaduan users invite EMAIL --org <coordinator org> --role coordinator`"
+            " and open the printed link",
+            blocks=False,
+        )
+    ]
 
 
 def problems(settings: Settings) -> list[Problem]:

@@ -1,22 +1,22 @@
-"""`/dashboard`: coordinators look at the network's cases (signed in with a coordinator key)."""
+"""`/dashboard`: coordinators look at the network's cases (signed in with a coordinator account)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
-from functools import wraps
+from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request
 from sqlalchemy import func, select
 
-from casebridge import access, phones, places, refs, taxonomy
+from casebridge import access, audit, phones, places, refs, taxonomy
 from casebridge import stats as case_stats
-from casebridge.models import ApiKey, Case, Organisation, Worker
+from casebridge.models import Case, Organisation, Role, Worker
 from casebridge.status import OPEN_STATUSES, STATUSES
 from casebridge.texts import status_word
 from casebridge.timeline import record
 
-from . import csrf
+from . import csrf, signin
+from .account import safe_next
 from .charts import bar_chart
 from .i18n import current_language, translator, when
 
@@ -29,83 +29,29 @@ blueprint = Blueprint(
     static_url_path="/assets",
 )
 PAGE_SIZE = 50
+PAGE_BLUEPRINTS = ("dashboard", "simulator", "home", "account", "admin")
+"""Blueprints whose templates get `lang`, `t`, `csrf_token` and `when`."""
 
 
 @blueprint.app_context_processor
 def _page_helpers() -> dict:
-    if not request.blueprint or request.blueprint not in ("dashboard", "simulator", "home"):
+    if not request.blueprint or request.blueprint not in PAGE_BLUEPRINTS:
         return {}
     lang = current_language()
     return {"lang": lang, "t": translator(lang), "csrf_token": csrf.token, "when": when}
 
 
-def _db():
-    return current_app.extensions["services"].db
-
-
-def signed_in_coordinator(db_session) -> Organisation | None:
-    """The coordinator this browser signed in as (by its key), or None: then the sign-in, if
-    any, is forgotten. The dashboard and the simulator both ask here."""
-    key_hash = session.get("key_hash")
-    if not key_hash:
-        return None
-    key = db_session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-    )
-    if key is None or not key.organisation.active or not key.organisation.is_coordinator:
-        session.pop("key_hash", None)
-        return None
-    return key.organisation
-
-
-def _signed_in(view):
-    """The view runs with `g.org` (the coordinator) and `g.session`; otherwise to the login."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        with _db().session() as db_session:
-            org = signed_in_coordinator(db_session)
-            if org is None:
-                return redirect(url_for("dashboard.login", next=request.path))
-            g.org, g.session = org, db_session
-            return view(*args, **kwargs)
-
-    return wrapper
+_signed_in = signin.required((Role.COORDINATOR,))
+"""The view runs with `g.person` (a coordinator), `g.org` (their coordinator organisation)
+and `g.session`; a browser not signed in goes to `/login`, anyone else gets 403."""
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
-    if request.method == "POST":
-        csrf.check()
-        key = request.form.get("key", "").strip()
-        key_hash = hashlib.sha256(key.encode()).hexdigest()
-        with _db().session() as db_session:
-            row = db_session.scalar(
-                select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-            )
-            ok = row is not None and row.organisation.active and row.organisation.is_coordinator
-        if ok:
-            lang = session.get("lang")
-            session.clear()
-            session["key_hash"] = key_hash
-            if lang:
-                session["lang"] = lang
-            target = request.args.get("next", "")
-            return redirect(
-                target
-                if target.startswith(("/dashboard", "/simulator"))
-                else url_for("dashboard.home")
-            )
-        error = "login_wrong"
-    return render_template("login.html", error=error), (401 if error else 200)
-
-
-@blueprint.post("/logout")
-def logout():
-    csrf.check()
-    session.clear()
-    return redirect(url_for("dashboard.login"))
+    """People sign in at `/login`; this address only leads there."""
+    target = request.args.get("next", "")
+    target = target if target.startswith(("/dashboard", "/simulator")) else "/dashboard/"
+    return redirect("/login?" + urlencode({"next": safe_next(target)}))
 
 
 def _labels(dimension: str, lang: str) -> dict[str, str]:
@@ -245,7 +191,7 @@ def case(reference: str):
         g.session,
         found,
         "read",
-        f"org:{g.org.code}",
+        audit.person(g.person),
         "viewed on the dashboard",
         organisation_id=g.org.id,
     )

@@ -14,7 +14,7 @@ ABSOLUTE = timedelta(hours=12)
 """A session this old is gone however busy it was."""
 SINCE = "since"
 """The session field holding when it began (seconds since the epoch)."""
-PRIVATE_BLUEPRINTS = ("dashboard", "simulator", "workspace")
+PRIVATE_BLUEPRINTS = ("dashboard", "simulator", "workspace", "account", "admin")
 """Pages (and their JSON) that show cases, messages or phone numbers."""
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

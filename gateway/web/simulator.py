@@ -7,13 +7,13 @@ the token or signature the endpoint requires), so what works here works in produ
 Training is safe by design: the page acts only as numbers in the training range
 (`SIMULATOR_PHONE_PREFIX`), as caseworkers only of organisations marked `training: true`, and
 reads only messages to those numbers; outside `--demo` it needs a signed-in coordinator (the
-dashboard's sign-in). Reports it files are training cases (`casebridge.training`)."""
+a coordinator's account). Reports it files are training cases (`casebridge.training`)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -23,18 +23,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from lxml import etree
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from casebridge import phones
-from casebridge.models import Caseworker, Message, Organisation
+from casebridge.models import Caseworker, Message, Organisation, Role
 from casebridge.training import is_training_phone
 
-from . import csrf
-from .dashboard import signed_in_coordinator
+from . import csrf, signin
 
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
 SIM_NUMBER = "+6281100009999"
@@ -64,11 +62,14 @@ def _only_when_enabled():
     if _settings().demo:
         return None
     with _db().session() as session:
-        if signed_in_coordinator(session) is not None:
+        person = signin.person(session)
+        if person is not None:
+            if person.role != Role.COORDINATOR:
+                abort(403)
             return None
     if request.path.startswith("/simulator/api/"):
         return jsonify(error="sign_in_required", message="sign in as a coordinator first"), 401
-    return redirect(url_for("dashboard.login", next=request.path))
+    return redirect("/login?" + urlencode({"next": request.path}))
 
 
 @blueprint.get("/simulator")

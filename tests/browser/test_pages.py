@@ -8,9 +8,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from casebridge.models import Case
+from casebridge.models import Case, Role
 from gateway.submit import submit_report
 from tests.core.test_intake import report
+from tests.people import PASSWORD, make_person, totp_code
 
 pytestmark = pytest.mark.browser
 USSD_REPORT = [
@@ -84,7 +85,7 @@ def test_ussd_report_on_the_simulator_shows_the_reference(live, browser, shots):
     page.close()
 
 
-def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api_key, shots):
+def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, shots):
     base, services = live
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     refused = csp_violations(page)
@@ -109,12 +110,17 @@ def test_sms_report_caseworker_accepts_and_dashboard_shows_it(live, browser, api
                 break
         time.sleep(0.1)
 
-    key = api_key("KOORD")
-    page.goto(base + "/dashboard/login")
-    page.fill("#key", "pgd_wrong-key")
+    coordinator = make_person(services, "KOORD", Role.COORDINATOR)
+    page.goto(base + "/dashboard/")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.fill("#email", coordinator.email)
+    page.fill("#password", "a wrong password")
     page.click("button[type=submit]")
     assert page.locator("[role=alert]").is_visible()
-    page.fill("#key", key)
+    page.fill("#email", coordinator.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("#code", totp_code(coordinator))
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/dashboard/$"))
     assert page.locator("svg[role=img]").count() >= 6

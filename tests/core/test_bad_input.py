@@ -65,8 +65,8 @@ def test_a_page_past_any_page_is_a_400_in_the_api(client, api_key, page):
 
 
 @pytest.mark.parametrize("page", [str(10**21), "9" * 5000, "-3", "x"])
-def test_a_page_past_any_page_on_the_dashboard_shows_the_first(client, api_key, page):
-    sign_in(client, api_key("KOORD"))
+def test_a_page_past_any_page_on_the_dashboard_shows_the_first(client, services, orgs, page):
+    sign_in(client, services)
     resp = client.get(f"/dashboard/cases?page={page}")
     assert resp.status_code == 200
 

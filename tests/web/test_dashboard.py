@@ -1,37 +1,34 @@
-"""The coordinators' dashboard: sign-in with a coordinator key, CSRF on every form, figures
-that match the statistics, and every case view in the audit trail."""
-
-import re
+"""The coordinators' dashboard: a coordinator account signs in, CSRF on every form, figures
+that match the statistics, and every case view in the audit trail under the person's name."""
 
 from sqlalchemy import select
 
 from casebridge import stats
-from casebridge.models import Case
+from casebridge.models import Case, Role
 from gateway.submit import submit_report
 from tests.core.test_intake import report
+from tests.people import csrf_from, log_in, make_person
 
 
-def csrf_from(client, path="/dashboard/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, key):
-    return client.post("/dashboard/login", data={"key": key, "csrf_token": csrf_from(client)})
+def sign_in(client, services, code="KOORD", role=Role.COORDINATOR):
+    """Sign in through the real form as a new person of `code` (a coordinator of KOORD)."""
+    return log_in(client, make_person(services, code, role), next_="/dashboard/")
 
 
 def test_dashboard_needs_sign_in(client):
     resp = client.get("/dashboard/")
-    assert resp.status_code == 302 and "/dashboard/login" in resp.headers["Location"]
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login?next=")
+    old = client.get("/dashboard/login")  # the old address leads to the one sign-in
+    assert old.status_code == 302 and old.headers["Location"] == "/login?next=%2Fdashboard%2F"
 
 
-def test_coordinator_signs_in_sees_figures_and_signs_out(client, services, api_key, jobs):
+def test_coordinator_signs_in_sees_figures_and_signs_out(client, services, api_key, jobs, orgs):
     for i, country in enumerate(["MY", "HK", "HK"]):
         submit_report(services, f"k{i}", report(reporter_phone=f"+62812345678{i}", country=country))
     jobs.run()
     key = api_key("KOORD")
-    resp = sign_in(client, key)
-    assert resp.status_code == 302
+    resp = sign_in(client, services)
+    assert resp.status_code == 302 and resp.headers["Location"] == "/dashboard/"
     page = client.get("/dashboard/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="id">' in html
@@ -46,27 +43,33 @@ def test_coordinator_signs_in_sees_figures_and_signs_out(client, services, api_k
         assert f'<th scope="row">{names[country]}</th><td>{count}</td>' in html
     assert "Hong Kong" in html and "<svg" in html
     token = csrf_from(client, "/dashboard/")
-    assert client.post("/dashboard/logout", data={"csrf_token": token}).status_code == 302
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_wrong_or_non_coordinator_key_is_refused(client, api_key):
-    assert sign_in(client, "pgd_nonsense").status_code == 401
-    assert sign_in(client, api_key("SBMI-BWI")).status_code == 401
+def test_an_api_key_no_longer_signs_in_and_others_get_403(client, services, api_key, orgs):
+    token = csrf_from(client, "/login")
+    resp = client.post("/login", data={"key": api_key("KOORD"), "csrf_token": token})
+    assert resp.status_code == 401
     assert client.get("/dashboard/").status_code == 302
+    assert sign_in(client, services, "SBMI-BWI", Role.ORG_ADMIN).status_code == 302
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/dashboard/cases").status_code == 403
 
 
-def test_forms_without_csrf_token_are_refused(client, api_key):
-    resp = client.post("/dashboard/login", data={"key": api_key("KOORD")})
+def test_forms_without_csrf_token_are_refused(client, services, orgs):
+    user = make_person(services, "KOORD", Role.COORDINATOR)
+    client.get("/login")
+    resp = client.post("/login", data={"email": user.email, "password": "x" * 20})
     assert resp.status_code == 400
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_case_list_filters_and_case_page_is_audited(client, services, api_key, jobs):
+def test_case_list_filters_and_case_page_is_audited(client, services, api_key, jobs, orgs):
     submit_report(services, "a", report(reporter_phone="+6281234567801", country="MY"))
     submit_report(services, "b", report(reporter_phone="+6281234567802", country="HK"))
     jobs.run()
-    sign_in(client, api_key("KOORD"))
+    sign_in(client, services)
     listing = client.get("/dashboard/cases?country=HK").get_data(as_text=True)
     with services.db.session() as s:
         hk = s.scalars(select(Case).join(Case.worker).where(Case.worker.has(country="HK"))).one()
@@ -79,7 +82,7 @@ def test_case_list_filters_and_case_page_is_audited(client, services, api_key, j
     assert "+6281234567802" not in html  # phones are masked
     with services.db.session() as s:
         events = s.get(Case, hk.id).events
-        assert events[-1].kind == "read" and events[-1].actor == "org:KOORD"
+        assert events[-1].kind == "read" and events[-1].actor.startswith("person:")
     assert client.get("/dashboard/cases/1234-5678").status_code == 404
 
 

@@ -25,8 +25,8 @@ def session_cookie(response) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("settings_overrides", [{"simulator_enabled": True, "demo": True}])
-def test_pages_with_personal_data_are_not_cached_or_framed(client, api_key):
-    sign_in(client, api_key("KOORD"))
+def test_pages_with_personal_data_are_not_cached_or_framed(client, services, orgs):
+    sign_in(client, services)
     for path in ("/dashboard/", "/dashboard/cases", "/simulator"):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -36,20 +36,20 @@ def test_pages_with_personal_data_are_not_cached_or_framed(client, api_key):
 
 
 @pytest.mark.parametrize("settings_overrides", [{"public_base_url": "https://gw.example.org"}])
-def test_the_session_cookie_is_guarded_and_expires(client, api_key):
-    response = sign_in(client, api_key("KOORD"))
+def test_the_session_cookie_is_guarded_and_expires(client, services, orgs):
+    response = sign_in(client, services)
     cookie = session_cookie(response)
     assert {"httponly", "secure"} <= cookie.keys() and cookie["samesite"] == "Lax"
     expires = parsedate_to_datetime(cookie["expires"]) - datetime.now(UTC)
     assert timedelta(minutes=29) < expires <= timedelta(minutes=30)
 
 
-def test_a_session_older_than_twelve_hours_is_signed_out(app, client, api_key):
-    assert sign_in(client, api_key("KOORD")).status_code == 302
+def test_a_session_older_than_twelve_hours_is_signed_out(app, client, services, orgs):
+    assert sign_in(client, services).status_code == 302
     assert client.get("/dashboard/").status_code == 200
     serializer = app.session_interface.get_signing_serializer(app)
     old = serializer.loads(client.get_cookie("session").value)
     old["since"] = time.time() - 12 * 3600 - 60  # a cookie kept alive all day
     client.set_cookie("session", serializer.dumps(old))
     response = client.get("/dashboard/")
-    assert response.status_code == 302 and "/dashboard/login" in response.headers["Location"]
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from casebridge import directory
 from casebridge.messaging import OutboundSms
-from casebridge.models import Case
+from casebridge.models import Case, Role
 from gateway.providers.registry import build_senders
 from tests.conftest import make_settings
+from tests.people import log_in, make_person
 from tests.web.test_dashboard import sign_in
 
 REPORTER = "+6289900000101"
@@ -27,8 +28,8 @@ def settings_overrides():
 
 
 @pytest.fixture
-def coordinator(client, api_key):
-    assert sign_in(client, api_key("KOORD")).status_code == 302
+def coordinator(client, services, orgs):
+    assert sign_in(client, services).status_code == 302
     return client
 
 
@@ -58,7 +59,7 @@ def test_the_page_lists_training_caseworkers_and_numbers(coordinator):
 
 def test_without_sign_in_nothing_is_read_or_sent(client, orgs):
     page = client.get("/simulator")
-    assert page.status_code == 302 and "/dashboard/login" in page.headers["Location"]
+    assert page.status_code == 302 and page.headers["Location"] == "/login?next=%2Fsimulator"
     inbox = client.get(f"/simulator/api/inbox?phone=%2B{REPORTER[1:]}")
     assert inbox.status_code == 401 and inbox.get_json()["error"] == "sign_in_required"
     for path in ("/simulator/api/sms", "/simulator/api/ussd", "/simulator/api/call"):
@@ -66,12 +67,20 @@ def test_without_sign_in_nothing_is_read_or_sent(client, orgs):
         assert resp.status_code == 401, path
 
 
-def test_signing_in_leads_back_to_the_simulator(client, api_key):
+def test_signing_in_leads_back_to_the_simulator(client, services, orgs):
     login = client.get("/simulator").headers["Location"]
     html = client.get(login).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    resp = client.post(login, data={"key": api_key("KOORD"), "csrf_token": token})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/simulator")
+    assert 'name="next" value="/simulator"' in html
+    user = make_person(services, "KOORD", Role.COORDINATOR)
+    resp = log_in(client, user, next_="/simulator")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/simulator"
+    assert client.get("/simulator").status_code == 200
+
+
+def test_only_a_coordinator_may_use_it(client, services, sign_in_as, orgs):
+    sign_in_as(make_person(services, "SBMI-BWI", Role.ORG_ADMIN))
+    assert client.get("/simulator").status_code == 403
+    assert client.get("/simulator/api/inbox?phone=%2B6289900000101").status_code == 403
 
 
 @DEMO
