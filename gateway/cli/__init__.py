@@ -8,9 +8,24 @@ import click
 
 from .. import redact
 from ..providers.registry import all_providers
-from . import cases, db, doctor, export, intakes, menus, orgs, serve, simulate, stats, worker
+from . import (
+    cases,
+    db,
+    doctor,
+    export,
+    intakes,
+    menus,
+    orgs,
+    phones,
+    serve,
+    simulate,
+    stats,
+    worker,
+)
 
-COMMANDS = (serve, worker, db, doctor, orgs, cases, intakes, stats, menus, simulate, export)
+COMMANDS = (
+    serve, worker, db, doctor, orgs, phones, cases, intakes, stats, menus, simulate, export
+)
 
 
 @click.group()
