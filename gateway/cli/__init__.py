@@ -23,9 +23,7 @@ from . import (
     worker,
 )
 
-COMMANDS = (
-    serve, worker, db, doctor, orgs, phones, cases, intakes, stats, menus, simulate, export
-)
+COMMANDS = (serve, worker, db, doctor, orgs, phones, cases, intakes, stats, menus, simulate, export)
 
 
 @click.group()

@@ -70,7 +70,9 @@ def add(name, url, login, password, webhook_key, org_code, daily_limit, quiet, t
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown time zone {timezone!r}", param_hint="--timezone") from None
+        raise click.BadParameter(
+            f"unknown time zone {timezone!r}", param_hint="--timezone"
+        ) from None
     settings, db = _database()
     key = settings.secret_key
     with db.session() as session:

@@ -10,6 +10,8 @@ import pytest
 from casebridge.phone_choice import Outgoing, PhoneState, choose, parse_quiet
 
 NOW = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
+QUIET_END = datetime(2026, 12, 3, 4, 30, tzinfo=UTC)  # 11:30 in Jakarta
+JAYAPURA_6 = datetime(2026, 12, 3, 21, 0, tzinfo=UTC)  # 06:00 the next day in Jayapura
 FRESH, STALE = NOW - timedelta(minutes=2), NOW - timedelta(minutes=20)
 NIGHT = (time(9, 0), time(11, 30))  # "quiet" around 10:00 Jakarta, for the table
 
@@ -46,13 +48,14 @@ ROWS = [
     ("moved from the phone an earlier try chose", [ph("a", org=1, seen=STALE), B],
      Outgoing(organisation_id=1, assigned="a"), ("b", None, None, False, "a")),
     ("quiet hours hold a status update until they end", [ph("a", org=1, quiet=NIGHT)],
-     Outgoing(organisation_id=1), ("a", None, datetime(2026, 12, 3, 4, 30, tzinfo=UTC), False, None)),
+     Outgoing(organisation_id=1), ("a", None, QUIET_END, False, None)),
     ("quiet hours over midnight, in the phone's own zone",
      [ph("a", org=1, quiet=(time(11, 0), time(6, 0)), tz="Asia/Jayapura")],  # 12:00 there
-     Outgoing(organisation_id=1), ("a", None, datetime(2026, 12, 3, 21, 0, tzinfo=UTC), False, None)),
+     Outgoing(organisation_id=1), ("a", None, JAYAPURA_6, False, None)),
     ("urgent messages are not held", [ph("a", org=1, quiet=NIGHT)],
      Outgoing(organisation_id=1, urgent=True), ("a", None, None, False, None)),
-    ("no phone healthy: the organisation's anyway", [ph("a", org=1, seen=None), ph("b", seen=STALE)],
+    ("no phone healthy: the organisation's anyway",
+     [ph("a", org=1, seen=None), ph("b", seen=STALE)],
      Outgoing(organisation_id=1), ("a", None, None, False, None)),
     ("every phone at its limit: wait for the next local day", [ph("a", limit=1, sent=1)],
      Outgoing(), (None, None, datetime(2026, 12, 3, 17, 0, tzinfo=UTC), False, None)),
