@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from casebridge import outbox, texts
+from casebridge import gsm, outbox, texts
 from casebridge.messaging import HoldSend, OutboundSms, PermanentSendError, Sender, SendResult
 from casebridge.models import Case, Message, Reporter
 from casebridge.phone_choice import Outgoing, PhoneState, choose
@@ -92,6 +92,7 @@ class PhonePool:
         if choice.introduce and not meta.get("introduced"):
             lang = _language(session, row)
             row.body = texts.render("other_phone_intro", lang) + "\n" + row.body
+            row.encoding, row.segments = gsm.segments(row.body)
             meta["introduced"] = True
         if phone_of(row.our_number) != phone.name or choice.sim is None:
             row.our_number = (

@@ -187,3 +187,28 @@ def test_healthz_and_metrics_show_each_phone_and_a_down_one_degrades(
     assert any("post-a" in w for w in body["warnings"])
     assert 'pengaduan_android_phone_up{phone="post-a"} 0.0' in metrics
     assert 'pengaduan_android_phone_up{phone="post-b"} 1.0' in metrics
+
+
+def test_a_reply_waits_for_its_silent_phone_then_after_an_hour_goes_from_another_introduced(
+    services, orgs, jobs, fakes, hooks
+):
+    phones_setup.add(services, POSTS["a"], fakes["a"])
+    phones_setup.add(services, POSTS["b"], fakes["b"])
+    ping(hooks, "a", "b")
+    fakes["a"].errors[VILLAGER] = 503  # the villager's SMS arrived; then A stopped answering
+    assert hooks["a"].received(VILLAGER, "INFO", sim=2).status_code == 204
+    jobs.run()
+    fakes["a"].errors.clear()
+    start = datetime.now(UTC)
+    with time_machine.travel(start + timedelta(minutes=20), tick=False):
+        ping(hooks, "b")
+        jobs.tick()
+        jobs.run()
+    assert fakes["a"].sent == [] and fakes["b"].sent == []  # the reply waits for A
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        ping(hooks, "b")
+        jobs.tick()
+        jobs.run()
+    [reply] = [m for m in fakes["b"].sent if m["to"] == VILLAGER]
+    assert reply["message"].splitlines()[0] == "Layanan pengaduan, dari nomor lain:"
+    assert reply["from"] == "sim:default" and fakes["a"].sent == []
