@@ -29,7 +29,7 @@ def configure_runtime(services: Services) -> None:
             senders=android.with_phones(services, build_senders(services.settings)),
             voice=voice_lines(),
             after_case=(forwarding.after_case,),
-            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic),
+            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic, android.failover_sweep),
         )
     )
 

@@ -21,7 +21,7 @@ A message the phone received is deduplicated on the webhook's event `id` (the ph
 from ..base import Provider
 from .connect import cli
 from .phones import Phone, default_phone
-from .pool import PhonePool, with_phones
+from .pool import PhonePool, failover_sweep, with_phones
 from .protocol import (
     DEFAULT,
     NAME,
@@ -48,6 +48,7 @@ __all__ = [
     "Phone",
     "PhonePool",
     "default_phone",
+    "failover_sweep",
     "overview",
     "phone_of",
     "with_phones",

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from casebridge import gsm, outbox, texts
 from casebridge.messaging import HoldSend, OutboundSms, PermanentSendError, Sender, SendResult
 from casebridge.models import Case, Message, Reporter
+from casebridge.models.messages import MessageStatus
 from casebridge.phone_choice import Outgoing, PhoneState, choose
 from casebridge.timeline import record
 
@@ -20,7 +21,7 @@ from ...services import Services
 from .phones import Phone, every
 from .protocol import DEFAULT, NAME, parse_route, phone_of, route
 from .sender import AndroidSender
-from .state import give_back, last_seen, sent_today, take_slot
+from .state import give_back, last_seen, of_phone, sent_today, take_slot
 
 JUST_WROTE = timedelta(minutes=10)
 """A message queued this soon after the person wrote to us answers them (a reply)."""
@@ -161,3 +162,41 @@ def _language(session: Session, row: Message) -> str:
 def with_phones(services: Services, senders: dict[str, Sender]) -> dict[str, Sender]:
     """The workers' senders with `android` choosing among the phones."""
     return {**senders, NAME: PhonePool(services, senders.get(NAME))}
+
+
+def failover(services: Services) -> int:
+    """Periodic: messages waiting out a long retry delay on a phone that is down are due now,
+    so that they move to a healthy phone at once (their send chooses the phone and notes the
+    move). Messages held on purpose (quiet hours, a reply waiting for its phone) stay held.
+    Returns how many were made due."""
+    settings, now = services.settings, datetime.now(UTC)
+    silent = timedelta(minutes=settings.phone_silent_minutes)
+    with services.db.session() as session:
+        phones = every(session, settings)
+        if all(p.name == DEFAULT for p in phones):
+            return 0
+        down = [p.name for p in phones if not state(services, p).up(now, silent)]
+        if not down or len(down) == len(phones):  # nowhere to move to
+            return 0
+        result = session.execute(
+            update(Message)
+            .where(
+                Message.direction == "out",
+                Message.provider == NAME,
+                Message.status == MessageStatus.RETRYING,
+                Message.next_attempt_at > now + timedelta(minutes=5),
+                or_(Message.error.is_(None), ~Message.error.startswith("held:")),
+                or_(*(of_phone(name) for name in down)),
+            )
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+
+def failover_sweep() -> int:
+    """`failover` on the workers' tick."""
+    from workers.runtime import current
+
+    rt = current()
+    return failover(Services(rt.settings, rt.db, rt.redis))

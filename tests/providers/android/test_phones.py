@@ -212,3 +212,27 @@ def test_a_reply_waits_for_its_silent_phone_then_after_an_hour_goes_from_another
     [reply] = [m for m in fakes["b"].sent if m["to"] == VILLAGER]
     assert reply["message"].splitlines()[0] == "Layanan pengaduan, dari nomor lain:"
     assert reply["from"] == "sim:default" and fakes["a"].sent == []
+
+
+def test_messages_in_a_long_retry_delay_on_a_down_phone_move_at_the_next_tick(
+    services, orgs, jobs, fakes, hooks
+):
+    phones_setup.add(services, POSTS["a"], fakes["a"], org="SBMI-BWI")
+    phones_setup.add(services, POSTS["b"], fakes["b"])
+    ping(hooks, "a", "b")
+    for number in (REPORTER_PHONE, "+6289900000001", "+6289900000002"):
+        fakes["a"].errors[number] = 503
+    file_case(services, jobs)
+    jobs.run()
+    later = datetime.now(UTC) + timedelta(hours=3)  # as after the fifth failed try
+    with services.db.session() as s:
+        [row] = s.scalars(select(Message).where(Message.phone == REPORTER_PHONE)).all()
+        row.next_attempt_at = later
+    fakes["a"].errors.clear()
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=20), tick=False):
+        ping(hooks, "b")
+        jobs.tick()  # the failover makes it due
+        jobs.tick()  # and the sweeper sends it
+        jobs.run()
+    assert [m["to"] for m in fakes["b"].sent].count(REPORTER_PHONE) == 1
+    assert fakes["a"].sent == []
