@@ -236,3 +236,24 @@ def test_messages_in_a_long_retry_delay_on_a_down_phone_move_at_the_next_tick(
         jobs.run()
     assert [m["to"] for m in fakes["b"].sent].count(REPORTER_PHONE) == 1
     assert fakes["a"].sent == []
+
+
+def test_two_workers_never_both_take_the_last_slot_of_a_day(services):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gateway.providers.android.state import sent_today, take_slot
+
+    with ThreadPoolExecutor(8) as pool:
+        taken = list(pool.map(lambda _: take_slot(services.redis, "post-a", "Asia/Jakarta", 5),
+                              range(40)))  # fmt: skip
+    assert taken.count(True) == 5 and sent_today(services.redis, "post-a", "Asia/Jakarta") == 5
+
+
+def test_a_disabled_phone_s_webhooks_are_refused(services, client, fakes, hooks):
+    from casebridge.models import GatewayPhone
+
+    phones_setup.add(services, POSTS["a"], fakes["a"])
+    assert hooks["a"].ping().status_code == 204
+    with services.db.session() as s:
+        s.scalars(select(GatewayPhone)).one().enabled = False
+    assert hooks["a"].received(VILLAGER, "INFO").status_code == 403
