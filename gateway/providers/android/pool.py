@@ -61,9 +61,9 @@ class PhonePool:
         out = outgoing(session, row)
         by_name = {p.name: p for p in phones}
         full: set[str] = set()
+        silent = timedelta(minutes=settings.phone_silent_minutes)
         for _ in phones:
             states = [state(self.services, p, p.name in full) for p in phones]
-            silent = timedelta(minutes=settings.phone_silent_minutes)
             choice = choose(states, out, now, silent)
             if choice.wait_until is not None or choice.phone is None:
                 raise HoldSend(choice.wait_until or now + timedelta(minutes=5), choice.reason)
@@ -75,11 +75,12 @@ class PhonePool:
             raise HoldSend(now + timedelta(minutes=5), "every phone at its daily limit")
         if choice.moved_from and row.case_id is not None:
             gone = by_name.get(choice.moved_from)
-            why = (
-                "at its daily limit"
-                if gone is not None and choice.moved_from in full
-                else ("silent" if gone is not None else "disabled")
-            )
+            if gone is None:
+                why = "disabled"
+            else:
+                why = (
+                    "at its daily limit" if state(self.services, gone).up(now, silent) else "silent"
+                )
             record(
                 session,
                 session.get(Case, row.case_id),
