@@ -50,3 +50,12 @@ class Sender(Protocol):
     name: str
 
     def send(self, message: OutboundSms) -> SendResult: ...
+
+
+class HoldSend(SendError):
+    """Not now: look again at `until` (quiet hours, a phone a reply waits for). No attempt is
+    used up."""
+
+    def __init__(self, until, reason: str):
+        super().__init__(reason, code="held")
+        self.until = until

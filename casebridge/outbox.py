@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -137,6 +137,14 @@ def mark_retry(message: Message, error: str) -> bool:
         message.status, message.next_attempt_at = MessageStatus.FAILED, None
         return False
     return True
+
+
+def hold(message: Message, until: datetime, reason: str) -> None:
+    """Not sent now, by choice (quiet hours, waiting for a phone): due again at `until`, the
+    claimed try given back."""
+    message.status, message.next_attempt_at = MessageStatus.RETRYING, until
+    message.attempts = max(0, (message.attempts or 0) - 1)
+    message.error = f"held: {reason}"[:500]
 
 
 def cancel(session: Session, message: Message, reason: str) -> None:

@@ -51,6 +51,8 @@ class Settings:
     android_gateway_login: str | None = None
     android_gateway_password: str | None = None
     android_webhook_key: str | None = None
+    phone_silent_minutes: int = 15
+    """A gateway phone not heard from for longer is down (design.md "Gateway phones")."""
     ussd_service_code: str = "*123#"
     orgs_file: str | None = None
     smtp_host: str | None = None

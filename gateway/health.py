@@ -42,6 +42,7 @@ def healthz():
         warnings.append(
             "no worker seen for over a minute: reports wait until one runs (pengaduan worker)"
         )
+    degraded = False
     for provider in all_providers():
         if provider.health is None:
             continue
@@ -51,12 +52,15 @@ def healthz():
             info = {"ok": False, "error": str(exc)[:200]}
         if info is not None:
             body.setdefault("providers", {})[provider.name] = info
+            if info.get("degraded"):  # e.g. a gateway phone is down: a message, still 200
+                degraded = True
+                warnings.append(f"{provider.name}: {info['degraded']}")
             if info.get("ok") is False:
                 warnings.append(f"{provider.name}: {info.get('message', 'needs attention')}")
     stuck = failures.warning(services) if db_ok else None
     if stuck:
         warnings.append(stuck)
-    if (stuck or silent is not None) and body["status"] == "ok":
+    if (stuck or silent is not None or degraded) and body["status"] == "ok":
         body["status"] = "degraded"  # reports wait for someone: still 200
     if warnings:
         body["warnings"] = warnings

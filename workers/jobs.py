@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.exc import OperationalError
 
 from casebridge import intake, outbox
-from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendError
+from casebridge.messaging import HoldSend, OutboundSms, PermanentSendError, RetryableSendError
 from casebridge.models import Message
 
 from . import queues
@@ -65,6 +65,10 @@ def send_message(message_id: int) -> str:
         return "failed"
     try:
         result = sender.send(outgoing)
+    except HoldSend as exc:  # quiet hours, a phone a reply waits for
+        with rt.db.session() as session:
+            outbox.hold(session.get(Message, message_id), exc.until, str(exc))
+        return "held"
     except PermanentSendError as exc:
         with rt.db.session() as session:
             message = session.get(Message, message_id)

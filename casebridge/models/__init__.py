@@ -4,6 +4,7 @@ from .accounts import Invite, Role, User
 from .base import Base, utcnow
 from .cases import Case, CaseEvent, Party, Referral
 from .forwards import Forward
+from .gateway_phones import GatewayPhone
 from .intakes import Intake
 from .messages import Message
 from .orgs import ApiKey, Caseworker, Organisation
@@ -19,6 +20,7 @@ __all__ = [
     "ChannelSession",
     "ContactEvent",
     "Forward",
+    "GatewayPhone",
     "Intake",
     "Invite",
     "Message",

@@ -16,6 +16,7 @@ from . import (
     intakes,
     menus,
     orgs,
+    phones,
     serve,
     simulate,
     stats,
@@ -23,7 +24,21 @@ from . import (
     worker,
 )
 
-COMMANDS = (serve, worker, db, doctor, orgs, users, cases, intakes, stats, menus, simulate, export)
+COMMANDS = (
+    serve,
+    worker,
+    db,
+    doctor,
+    orgs,
+    users,
+    phones,
+    cases,
+    intakes,
+    stats,
+    menus,
+    simulate,
+    export,
+)
 
 
 @click.group()

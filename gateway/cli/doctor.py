@@ -8,10 +8,11 @@ import ssl
 from dataclasses import dataclass
 
 import click
+from sqlalchemy import select
 
 from casebridge import accounts
 from casebridge.db import Database
-from casebridge.settings import Settings, SettingsError
+from casebridge.settings import SECRET_KEY_FILE, Settings, SettingsError
 
 from ..services import connect_redis
 
@@ -168,9 +169,48 @@ def _people(db: Database) -> list[Problem]:
     ]
 
 
+def _phones(s: Settings) -> list[Problem]:
+    """Registered gateway phones whose secrets do not decrypt with this SECRET_KEY."""
+    from casebridge import secretbox
+    from casebridge.models import GatewayPhone
+
+    found = []
+    key_file = s.instance_dir / SECRET_KEY_FILE
+    key = s.secret_key or (key_file.read_text().strip() if key_file.is_file() else "")
+    try:
+        db = Database(s.database_url)
+        with db.session() as session:
+            rows = list(session.scalars(select(GatewayPhone).where(GatewayPhone.enabled)))
+            for row in rows:
+                try:
+                    secretbox.decrypt(key, row.password_secret)
+                    secretbox.decrypt(key, row.webhook_key_secret)
+                except secretbox.SecretBoxError:
+                    found.append(
+                        Problem(
+                            f"gateway phone {row.name}: its password and webhook key cannot be "
+                            "decrypted with this SECRET_KEY, so nothing is sent through it and "
+                            "its webhooks are refused",
+                            "set the SECRET_KEY it was added with, or `pengaduan phones "
+                            f"disable {row.name}` and add it again",
+                            blocks=False,
+                        )
+                    )
+        db.dispose()
+    except Exception:  # noqa: S110 - no database or no table yet: _reachable says so
+        pass
+    return found
+
+
 def problems(settings: Settings) -> list[Problem]:
     """Everything that stands between this deployment and a pilot with real reports."""
-    return _settings(settings) + _providers(settings) + _smtp(settings) + _reachable(settings)
+    return (
+        _settings(settings)
+        + _providers(settings)
+        + _phones(settings)
+        + _smtp(settings)
+        + _reachable(settings)
+    )
 
 
 @click.command("doctor")

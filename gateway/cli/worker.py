@@ -10,6 +10,7 @@ from casebridge.settings import Settings, SettingsError
 from workers import forwarding, runtime, sla
 from workers.runner import Ticker, keep_working, make_worker
 
+from ..providers import android
 from ..providers.registry import build_senders, voice_lines
 from ..services import Services
 from ..sms import jobs as sms_jobs
@@ -25,10 +26,10 @@ def configure_runtime(services: Services) -> None:
             settings=services.settings,
             db=services.db,
             redis=services.redis,
-            senders=build_senders(services.settings),
+            senders=android.with_phones(services, build_senders(services.settings)),
             voice=voice_lines(),
             after_case=(forwarding.after_case,),
-            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic),
+            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic, android.failover_sweep),
         )
     )
 

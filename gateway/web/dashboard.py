@@ -19,6 +19,7 @@ from . import csrf, signin
 from .account import safe_next
 from .charts import bar_chart
 from .i18n import current_language, translator, when
+from .phones_panel import phones_panel
 
 blueprint = Blueprint(
     "dashboard",
@@ -94,6 +95,7 @@ def home():
         charts=charts,
         overdue=overdue,
         orgs=_org_load(),
+        phones=phones_panel(g.org),
         format_ref=refs.format_ref,
         status_word=lambda s: status_word(s, lang),
     )

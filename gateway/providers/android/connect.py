@@ -7,10 +7,9 @@ import requests
 from android_sms_gateway import Webhook, WebhookEvent
 from android_sms_gateway.errors import APIError
 
-from casebridge.settings import Settings
-
+from .phones import Phone, default_phone, missing_settings
 from .protocol import NAME, PATH, WEBHOOK_IDS
-from .sender import TimeoutSession, api_client, missing_settings, send_error
+from .sender import TimeoutSession, api_client, send_error
 
 
 @click.group(NAME)
@@ -40,7 +39,7 @@ def connect() -> None:
     if url.startswith("http://") and not url.startswith("http://127.0.0.1"):
         click.echo(f"warning: the phone only calls HTTPS addresses, not {url}", err=True)
     try:
-        rows = register(settings, url)
+        rows = register(default_phone(settings), url)
     except APIError as exc:
         raise click.ClickException(f"the phone refused: {send_error(exc)}") from None
     except requests.HTTPError as exc:
@@ -56,10 +55,10 @@ def connect() -> None:
     click.echo(table(rows, ("event", "id", "url", "action")))
 
 
-def register(settings: Settings, url: str) -> list[tuple[str, str, str, str]]:
+def register(phone: Phone, url: str) -> list[tuple[str, str, str, str]]:
     """Delete our earlier registrations (same URL, or our ids), then register each event."""
     rows = []
-    with TimeoutSession() as session, api_client(session, settings) as client:
+    with TimeoutSession() as session, api_client(session, phone) as client:
         ours = [
             hook
             for hook in client.get_webhooks()

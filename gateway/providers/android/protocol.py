@@ -15,6 +15,10 @@ from gateway.providers.base import StatusTable
 
 NAME = "android"
 PATH = "/sms/android"
+DEFAULT = "default"
+"""The phone of the ANDROID_* settings (still on PATH); phones added with `pengaduan phones add`
+have their own PATH/<name>."""
+PHONE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,23}")
 
 RECEIVED, PING = WebhookEvent.SMS_RECEIVED.value, WebhookEvent.SYSTEM_PING.value
 DELIVERY_EVENTS: StatusTable[tuple[str, str]] = StatusTable(
@@ -72,15 +76,26 @@ def signature_ok(key: str | None, body: bytes, headers: Mapping[str, str]) -> bo
 _ROUTE = re.compile(r"^(?:sim:(?P<sim>\d{1,2}))?(?:@(?P<device>[\w.-]{1,64}))?$")
 
 
-def route(sim: object, device: object) -> str | None:
-    """`our_number` for a message that came in on this SIM slot of this device."""
+def route(sim: object, device: object, phone: str = DEFAULT) -> str | None:
+    """`our_number` for a message that came in on this SIM slot of this device; a registered
+    phone's name goes first ("post-a/sim:2": its device is on its row)."""
     head = f"sim:{sim}" if isinstance(sim, int) and not isinstance(sim, bool) and sim > 0 else ""
+    if phone != DEFAULT:
+        return f"{phone}/{head}"
     full = head + (f"@{device}" if isinstance(device, str) and device else "")
     return (full if len(full) <= 40 else head) or None
 
 
+def phone_of(our_number: str | None) -> str:
+    """The phone a route names: its name before "/", else the default phone."""
+    name, slash, _ = (our_number or "").partition("/")
+    return name if slash and PHONE_NAME.fullmatch(name) else DEFAULT
+
+
 def parse_route(our_number: str | None) -> tuple[int | None, str | None]:
     """(SIM slot, device id) from `our_number`; (None, None) for anything else."""
+    if phone_of(our_number) != DEFAULT:
+        our_number = (our_number or "").partition("/")[2]
     match = _ROUTE.match(our_number or "")
     if match is None:
         return None, None

@@ -12,6 +12,7 @@ from casebridge.messaging import OutboundSms, PermanentSendError, RetryableSendE
 from casebridge.settings import Settings
 from gateway.providers.base import FAIL, RETRY, StatusTable, UnknownStatus, scrub
 
+from .phones import Phone, default_phone
 from .protocol import NAME, parse_route
 
 SEND_ERRORS: StatusTable[str] = StatusTable(
@@ -44,29 +45,29 @@ class TimeoutSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
-def api_client(session: requests.Session, settings: Settings) -> APIClient:
-    """The official client pointed at ANDROID_GATEWAY_URL, over a session with timeouts."""
+def api_client(session: requests.Session, phone: Phone) -> APIClient:
+    """The official client pointed at the phone's address, over a session with timeouts."""
     return APIClient(
-        settings.android_gateway_login,
-        settings.android_gateway_password or "",
-        base_url=settings.android_gateway_url or "",
-        http=RequestsHttpClient(session),
+        phone.login, phone.password, base_url=phone.url, http=RequestsHttpClient(session)
     )
 
 
 class AndroidSender:
+    """Sends through one phone (and the SIM the route names)."""
+
     name = NAME
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    def __init__(self, phone: Phone):
+        self.phone = phone
 
-    def __repr__(self) -> str:
-        return f"AndroidSender(url={self.settings.android_gateway_url!r})"
+    def __repr__(self) -> str:  # never the password
+        return f"AndroidSender(phone={self.phone.name!r}, url={self.phone.url!r})"
 
     def send(self, message: OutboundSms) -> SendResult:
         sim, device = parse_route(message.our_number)
+        device = device or self.phone.device_id
         try:
-            with TimeoutSession() as session, api_client(session, self.settings) as client:
+            with TimeoutSession() as session, api_client(session, self.phone) as client:
                 try:
                     state = client.send(self._message(message, sim, device))
                 except APIError as exc:
@@ -113,11 +114,8 @@ def send_error(exc: APIError) -> RetryableSendError | PermanentSendError:
     return PermanentSendError(text, code=str(status))
 
 
-def missing_settings(settings: Settings) -> list[str]:
-    names = ("android_gateway_url", "android_gateway_login", "android_gateway_password")
-    return [name.upper() for name in names if not getattr(settings, name)]
-
-
 def make_sender(settings: Settings) -> AndroidSender | None:
-    """The phone's sender, or None when ANDROID_GATEWAY_URL/LOGIN/PASSWORD are not all set."""
-    return None if missing_settings(settings) else AndroidSender(settings)
+    """The default phone's sender, or None when ANDROID_GATEWAY_URL/LOGIN/PASSWORD are not
+    all set."""
+    phone = default_phone(settings)
+    return None if phone is None else AndroidSender(phone)

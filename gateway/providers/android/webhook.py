@@ -1,4 +1,5 @@
-"""POST /sms/android: the phone's signed JSON webhooks (`sms:received`, `sms:sent`,
+"""POST /sms/android (the default phone) and POST /sms/android/<name> (a registered phone,
+signed with its own key): the phone's signed JSON webhooks (`sms:received`, `sms:sent`,
 `sms:delivered`, `sms:failed`, `system:ping`); 204 when taken, 403 unsigned, stale or wrongly
 signed (or ANDROID_WEBHOOK_KEY unset, unless ALLOW_UNSIGNED_WEBHOOKS), 400 malformed. A
 received message is deduplicated on the webhook's event `id` (the phone's own `messageId` is
@@ -15,14 +16,25 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from casebridge import phones
+from casebridge import phones as numbers
 from casebridge.channel_events import DeliveryReport, InboundSms
 from gateway.providers.base import UNKNOWN, WebhookError, bad_request, nul_free, scrub
 from gateway.sms import inbound
 
 from ...services import Services
 from ...webhooks import unsigned_accepted
-from .protocol import DELIVERY_EVENTS, NAME, PATH, RECEIVED, is_delivery, route, signature_ok
+from . import phones
+from .protocol import (
+    DEFAULT,
+    DELIVERY_EVENTS,
+    NAME,
+    PATH,
+    PHONE_NAME,
+    RECEIVED,
+    is_delivery,
+    route,
+    signature_ok,
+)
 from .state import seen
 
 log = logging.getLogger(__name__)
@@ -74,7 +86,7 @@ def _time(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
+def parse_received(envelope: Mapping[str, Any], phone: str = DEFAULT) -> InboundSms:
     payload = envelope.get("payload") or {}
     if not isinstance(payload.get("message"), str):
         raise WebhookError("missing field 'message'")
@@ -90,7 +102,7 @@ def parse_received(envelope: Mapping[str, Any]) -> InboundSms:
         provider=NAME,
         provider_message_id=_text(envelope, "id"),
         phone=_sender(payload),
-        our_number=route(sim, device),
+        our_number=route(sim, device, phone),
         text=payload["message"],
         received_at=_time(payload.get("receivedAt")),
         meta={k: v for k, v in meta.items() if v is not None},
@@ -118,12 +130,12 @@ def _answer(status: int, text: str = "") -> Response:
     return Response(text, status=status, mimetype="text/plain")
 
 
-def handle(services: Services, envelope: Mapping[str, Any]) -> Response:
+def handle(services: Services, envelope: Mapping[str, Any], phone: str = DEFAULT) -> Response:
     """Act on one signed event; unknown events are acknowledged and ignored."""
     event = envelope["event"]
     if event == RECEIVED:
-        sms = parse_received(envelope)
-        if phones.normalise_sender(sms.phone) is None:  # the network's own ("TELKOMSEL")
+        sms = parse_received(envelope, phone)
+        if numbers.normalise_sender(sms.phone) is None:  # the network's own ("TELKOMSEL")
             log.info("SMS from a sender that is not a phone number ignored")
         else:
             inbound.receive(services, sms)
@@ -148,10 +160,32 @@ def webhook():
             return _answer(403, "forbidden\n")
     elif not unsigned_accepted(services.settings, "ANDROID_WEBHOOK_KEY"):
         return _answer(403, "forbidden\n")
+    return _take(services, body, DEFAULT)
+
+
+@blueprint.post(PATH + "/<name>")
+def phone_webhook(name: str):
+    """A registered phone's webhooks, each signed with that phone's own key. An unknown,
+    disabled or malformed name answers exactly like a wrong signature (403): which phones
+    exist is not revealed."""
+    services: Services = current_app.extensions["services"]
+    body = request.get_data(cache=True)
+    if name == DEFAULT:
+        return webhook()
+    phone = None
+    if PHONE_NAME.fullmatch(name):
+        with services.db.session() as session:
+            phone = phones.find(session, services.settings, name)
+    if phone is None or not signature_ok(phone.webhook_key, body, request.headers):
+        return _answer(403, "forbidden\n")
+    return _take(services, body, name)
+
+
+def _take(services: Services, body: bytes, phone: str) -> Response:
     try:
         envelope = parse_envelope(body)
-        answer = handle(services, envelope)
+        answer = handle(services, envelope, phone)
     except WebhookError as exc:
         return bad_request(exc)
-    seen(services, envelope)
+    seen(services, envelope, phone)
     return answer
