@@ -7,10 +7,10 @@ import threading
 import click
 
 from casebridge.settings import Settings, SettingsError
-from workers import forwarding, runtime, sla
+from workers import forwarding, media, runtime, sla
 from workers.runner import Ticker, keep_working, make_worker
 
-from ..providers.registry import build_senders, voice_lines
+from ..providers.registry import build_senders, media_fetchers, voice_lines
 from ..services import Services
 from ..sms import jobs as sms_jobs
 from .common import load_settings
@@ -27,8 +27,9 @@ def configure_runtime(services: Services) -> None:
             redis=services.redis,
             senders=build_senders(services.settings),
             voice=voice_lines(),
+            media=media_fetchers(),
             after_case=(forwarding.after_case,),
-            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic),
+            periodic=(forwarding.sweep, sms_jobs.sweep, media.sweep, sla.periodic),
         )
     )
 

@@ -6,10 +6,16 @@ from casebridge.messaging import Sender
 from casebridge.settings import Settings
 from workers.runtime import VoiceLine
 
-from . import africastalking, android, simulator, twilio
+from . import africastalking, android, simulator, twilio, whatsapp
 from .base import Provider
 
-PROVIDERS = (simulator.PROVIDER, africastalking.PROVIDER, twilio.PROVIDER, android.PROVIDER)
+PROVIDERS = (
+    simulator.PROVIDER,
+    africastalking.PROVIDER,
+    twilio.PROVIDER,
+    android.PROVIDER,
+    whatsapp.PROVIDER,
+)
 """Every provider the service knows: a new one is a package and a line here."""
 
 
@@ -41,6 +47,11 @@ def voice_lines() -> dict[str, VoiceLine]:
         for p in PROVIDERS
         if p.place_call is not None and p.fetch_recording is not None
     }
+
+
+def media_fetchers() -> dict:
+    """How each provider that carries files downloads one, for the workers."""
+    return {p.name: p.fetch_media for p in PROVIDERS if p.fetch_media is not None}
 
 
 def build_senders(settings: Settings) -> dict[str, Sender]:
