@@ -220,22 +220,6 @@ def for_case(session: Session, case: Case) -> list[Attachment]:
     )
 
 
-def shown(row: Attachment) -> dict:
-    """What the org API, the case view and exports show of an attachment."""
-    from .caseview import iso
-
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "content_type": row.content_type,
-        "size": row.size,
-        "sha256": row.sha256,
-        "received_at": iso(row.received_at),
-        "channel": row.channel,
-        "status": row.status,
-    }
-
-
 def path_of(row: Attachment, folder: Path) -> Path | None:
     """The stored file, when it is there."""
     if row.status != AttachmentStatus.STORED or not row.stored_path:

@@ -25,6 +25,10 @@ LISTS = {
         "referral",
         ("from", "to", "reason", "consent", "state", "at", "decided_at"),
     ),
+    "attachments": (
+        "attachment",
+        ("id", "kind", "content_type", "size", "sha256", "received_at", "channel"),
+    ),
     "timeline": ("event", ("at", "kind", "actor", "note", "from_status", "to_status")),
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

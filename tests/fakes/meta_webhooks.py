@@ -95,7 +95,9 @@ def status(message_id: str, phone: str, word: str, code: int | None = None) -> d
     return {"statuses": [item]}
 
 
-def post(client, value: dict, secret: str | None = WHATSAPP_APP_SECRET, signature: str | None = None):
+def post(
+    client, value: dict, secret: str | None = WHATSAPP_APP_SECRET, signature: str | None = None
+):
     """POST the webhook, signed with `secret` (None: unsigned) or the `signature` given."""
     body = json.dumps(envelope(value)).encode()
     headers = {"Content-Type": "application/json"}

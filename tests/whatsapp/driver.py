@@ -41,7 +41,10 @@ class WhatsAppDriver(SmsDriver):
         if "reply" in spec:
             r = spec["reply"]
             value = meta_webhooks.reply(
-                phone, str(r["id"]), r.get("title", ""), r.get("kind", "button_reply"),
+                phone,
+                str(r["id"]),
+                r.get("title", ""),
+                r.get("kind", "button_reply"),
                 message_id=message_id,
             )
         elif "file" in spec:
@@ -68,7 +71,9 @@ class WhatsAppDriver(SmsDriver):
             "NumMedia": str(len(files)),
         }
         for i, f in enumerate(files):
-            params[f"MediaUrl{i}"] = self.fakes["twilio"].add_media(f["content"].encode(), f["type"])
+            params[f"MediaUrl{i}"] = self.fakes["twilio"].add_media(
+                f["content"].encode(), f["type"]
+            )
             params[f"MediaContentType{i}"] = f["type"]
         return webhooks.post_twilio(self.client, "/sms/twilio", params)
 
