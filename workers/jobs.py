@@ -78,9 +78,12 @@ def send_message(message_id: int) -> str:
         return "failed"
     try:
         result = sender.send(outgoing)
-    except OutsideWindowError:
+    except OutsideWindowError as exc:
         with rt.db.session() as session:
             message = session.get(Message, message_id)
+            if (message.meta or {}).get("template"):
+                outbox.mark_failed(session, message, f"{exc.code} {exc}")
+                return "failed"
             now = whatsapp.hold(session, message, rt.settings.whatsapp_template_status)
         queues.enqueue_each(rt.redis, queues.SEND_SMS, now)
         return "held"

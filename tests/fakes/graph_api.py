@@ -1,7 +1,7 @@
 """A fake of Meta's Graph API for WhatsApp: `POST /v21.0/<phone-number-id>/messages` (recorded
 in `sent`), `GET /v21.0/<media-id>` (the media's short-lived URL, size and type) and that URL
 (the file). Every call must carry `Authorization: Bearer <token>`; a number listed in `errors`
-is refused with Meta's error JSON (its code)."""
+is refused with Meta's error JSON (its code; 131047, outside the window, refuses all but templates)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class FakeGraphApi(FakeServer):
         self.sent: list[dict] = []
         self.media: dict[str, tuple[bytes, str]] = {}
         self.declared_sizes: dict[str, int] = {}
+        self.media_failures = 0
+        """How many of the next media look-ups answer 500."""
         self.media_host: str | None = None
         """Another host to point media URLs at (a host that is not Meta's)."""
         self.app.post(f"/{VERSION}/<number_id>/messages")(self._send)
@@ -45,6 +47,7 @@ class FakeGraphApi(FakeServer):
         self.sent.clear()
         self.media.clear()
         self.declared_sizes.clear()
+        self.media_failures = 0
         self.media_host = None
 
     def add_media(self, content: bytes, content_type: str, declared_size: int | None = None) -> str:
@@ -77,8 +80,8 @@ class FakeGraphApi(FakeServer):
             return self._error(400, 100, "Unsupported post request")
         data = request.get_json(silent=True) or {}
         to = str(data.get("to", ""))
-        if to in self.errors:
-            code = self.errors[to]
+        if to in self.errors and not (self.errors[to] == 131047 and data.get("type") == "template"):
+            code = self.errors[to]  # outside the window, as Meta, templates still pass
             status = 429 if code == 130429 else 400
             return self._error(status, code, ERROR_TITLES.get(code, "refused"))
         wamid = "wamid." + uuid.uuid4().hex
@@ -92,6 +95,9 @@ class FakeGraphApi(FakeServer):
     def _media_info(self, media_id: str):
         if not self._authorised():
             return self._error(401, 190, "Invalid OAuth access token")
+        if self.media_failures:
+            self.media_failures -= 1
+            return self.failure(500)
         if media_id not in self.media:
             return self._error(404, 100, "Unknown media")
         content, content_type = self.media[media_id]

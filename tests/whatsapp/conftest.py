@@ -1,7 +1,10 @@
 """WhatsApp tests: Meta's Cloud API through the fake Graph API, and Twilio's `whatsapp:`
 addresses through the fake Twilio, with real Redis, the real database and the RQ jobs."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from fakes.plugin import *  # noqa: F403 - the fake providers' fixtures
 from fakes.plugin import (
     WHATSAPP_APP_SECRET,
@@ -28,3 +31,10 @@ def whatsapp_settings(provider_settings, fake_graph) -> dict:
 @pytest.fixture
 def settings_overrides(whatsapp_settings) -> dict:
     return whatsapp_settings
+
+
+@pytest.fixture
+def clock():
+    """The clock, ticking from a fixed morning; `clock.shift(seconds)` moves it."""
+    with time_machine.travel(datetime(2026, 11, 23, 3, 0, tzinfo=UTC), tick=True) as traveller:
+        yield traveller
