@@ -1,7 +1,8 @@
 """A fake of Meta's Graph API for WhatsApp: `POST /v21.0/<phone-number-id>/messages` (recorded
 in `sent`), `GET /v21.0/<media-id>` (the media's short-lived URL, size and type) and that URL
 (the file). Every call must carry `Authorization: Bearer <token>`; a number listed in `errors`
-is refused with Meta's error JSON (its code; 131047, outside the window, refuses all but templates)."""
+is refused with Meta's error JSON (its code; 131047, outside the window, refuses all but
+templates)."""
 
 from __future__ import annotations
 
