@@ -126,7 +126,7 @@ def send_error(status: int, data: dict[str, Any]) -> Exception:
     error = data.get("error") if isinstance(data.get("error"), dict) else {}
     code = error.get("code")
     label = str(code) if code is not None else "error"
-    text = f"HTTP {status}: " + scrub(str(error.get("message") or "refused"), 200)
+    text = f"HTTP {status}: WhatsApp {label}: " + scrub(str(error.get("message") or "refused"), 200)
     decided = outcome(code)
     if decided == REENGAGE:
         return OutsideWindowError(text, code=label)
