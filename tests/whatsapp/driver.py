@@ -6,7 +6,8 @@ Actions: `wa: {from, text | reply: {id, title, kind} | file: {kind, type, conten
 signature}` (a message; `id` again is Meta retrying; `signature` a wrong one), `wa_status:
 {to, status, code}` (a status of the last message sent to `to`), `downloads: true` (the media
 jobs run: they run after every step anyway). Sends by Twilio to `whatsapp:` addresses are
-`via: twilio`, `to: 'whatsapp:+…'`; `sms: {via: twilio, media: [{type, content}]}` adds files."""
+`via: twilio`, `to: 'whatsapp:+…'`; `sms: {via: twilio, media: [{type, content}]}` adds files
+(served by the fake Twilio). Check: `attachments:` every file kept or refused."""
 
 from __future__ import annotations
 
@@ -16,13 +17,38 @@ from fakes import meta_webhooks, webhooks
 from fakes.graph_api import shown
 from fakes.plugin import PUBLIC_BASE_URL  # noqa: F401 - the URL Twilio signs
 from sms.driver import SmsDriver
+from sqlalchemy import select
+
+from casebridge.models import Attachment
 
 VIA = "whatsapp"
 
 
 class WhatsAppDriver(SmsDriver):
     actions = (*SmsDriver.actions, "wa", "wa_status")
+    checks = ("attachments",)
     default_via = VIA
+
+    def __init__(self, client, services, jobs, fakes: dict):
+        super().__init__(client, services, jobs, fakes)
+        self.services = services
+
+    def check(self, key: str, expected: list, where: str) -> None:
+        """`attachments: [{kind, status, channel, case}]`: every attachment, oldest first
+        (`case: true`: it belongs to a case)."""
+        with self.services.db.session() as session:
+            rows = list(session.scalars(select(Attachment).order_by(Attachment.id)))
+            got = [
+                {
+                    "kind": a.kind,
+                    "status": a.status,
+                    "channel": a.channel,
+                    "case": a.case_id is not None,
+                }
+                for a in rows
+            ]
+        wanted = [{k: got[i][k] for k in e} if i < len(got) else e for i, e in enumerate(expected)]
+        assert len(got) == len(expected) and wanted == expected, (where, got)
 
     def act(self, action: str, arg):
         if action == "wa":
