@@ -27,7 +27,7 @@ def configure_runtime(services: Services) -> None:
             redis=services.redis,
             senders=build_senders(services.settings),
             voice=voice_lines(),
-            media=media_fetchers(),
+            media=media_fetchers(services.settings),
             after_case=(forwarding.after_case,),
             periodic=(forwarding.sweep, sms_jobs.sweep, media.sweep, sla.periodic),
         )

@@ -49,9 +49,17 @@ def voice_lines() -> dict[str, VoiceLine]:
     }
 
 
-def media_fetchers() -> dict:
-    """How each provider that carries files downloads one, for the workers."""
-    return {p.name: p.fetch_media for p in PROVIDERS if p.fetch_media is not None}
+def media_fetchers(settings: Settings) -> dict:
+    """How each provider that carries files downloads one, for the workers; in simulator (or
+    demo) mode the files the simulator's phone sent come from the instance folder."""
+    from .simulator import SimulatedMedia
+
+    stand_in = settings.simulator_enabled or settings.demo
+    return {
+        p.name: SimulatedMedia(p.fetch_media) if stand_in else p.fetch_media
+        for p in PROVIDERS
+        if p.fetch_media is not None
+    }
 
 
 def build_senders(settings: Settings) -> dict[str, Sender]:
