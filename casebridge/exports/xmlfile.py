@@ -64,6 +64,8 @@ def element(view: dict[str, Any]) -> etree._Element:
     for person, names in PERSON_FIELDS.items():
         _fields(etree.SubElement(case, _q(person)), view[person], names)
     for container, (item, names) in LISTS.items():
+        if container not in view:  # a view from before attachments (optional in the schema)
+            continue
         holder = etree.SubElement(case, _q(container))
         for entry in view[container]:
             _fields(etree.SubElement(holder, _q(item)), entry, names)

@@ -104,9 +104,11 @@ def _advance(turn: Turn, state: dict[str, Any]) -> None:
         return
     state["asking"] = asking
     _save(turn, state)
+    channel = turn.channel
+    choices = questions.interactive(asking, state["answers"], turn.lang, channel)
     turn.send(
-        questions.ask(asking, state["answers"], turn.lang, turn.channel),
-        meta=questions.interactive(asking, state["answers"], turn.lang, turn.channel),
+        questions.ask(asking, state["answers"], turn.lang, channel),
+        meta=choices if channel == "whatsapp" else None,
     )
 
 

@@ -28,7 +28,6 @@ from .turn import Turn
 RESOLVED_JOINABLE = timedelta(days=30)
 """A message after a case was resolved still joins it for this long (a thank-you, a relapse)."""
 STATUS_CASES_MAX = 3
-CHANNEL = "sms"
 
 
 def run(turn: Turn, command: Command | None) -> None:
@@ -111,7 +110,7 @@ def _status_line(view: CaseStatus, lang: str) -> str:
 
 def _status(turn: Turn, command: Command) -> None:
     if command.ref is None:
-        views = casestatus.for_phone(turn.session, turn.phone, CHANNEL, limit=STATUS_CASES_MAX)
+        views = casestatus.for_phone(turn.session, turn.phone, turn.channel, limit=STATUS_CASES_MAX)
         if not views:
             turn.reply("status_none")
             return
@@ -120,7 +119,7 @@ def _status(turn: Turn, command: Command) -> None:
     tries = RedisPinTries(turn.services.redis)
     secret_key = turn.services.settings.secret_key
     found = casestatus.find(
-        turn.session, command.ref, command.pin, turn.phone, tries, CHANNEL, secret_key
+        turn.session, command.ref, command.pin, turn.phone, tries, turn.channel, secret_key
     )
     if found == "locked":
         turn.reply("status_locked")

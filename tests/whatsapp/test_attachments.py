@@ -151,3 +151,41 @@ def test_a_failed_download_is_retried(client, services, sms_jobs, orgs, fake_gra
     sms_jobs.run()
     with services.db.session() as session:
         assert session.get(Attachment, attachment_id).status == "stored"
+
+
+def test_two_photos_in_a_row_both_join_the_case(
+    client, services, sms_jobs, orgs, fake_graph, clock
+):
+    report(client, sms_jobs, clock)
+    for content in (JPEG, JPEG + b"second page"):
+        media_id = fake_graph.add_media(content, "image/jpeg")
+        clock.shift(1)
+        assert (
+            meta_webhooks.post(
+                client, meta_webhooks.media(PHONE, "image", media_id, "image/jpeg")
+            ).status_code
+            == 200
+        )
+    sms_jobs.run()
+    with services.db.session() as session:
+        rows = list(session.scalars(select(Attachment)))
+        assert len(rows) == 2 and all(r.case_id is not None and r.status == "stored" for r in rows)
+
+
+def test_exports_list_attachments_not_inline(
+    client, services, sms_jobs, orgs, fake_graph, api_key, clock
+):
+    ref = report(client, sms_jobs, clock)
+    photo = fake_graph.add_media(JPEG, "image/jpeg")
+    say(client, sms_jobs, meta_webhooks.media(PHONE, "image", photo, "image/jpeg"), clock)
+    key = api_key("SBMI-BWI")
+    exported = client.get("/api/v1/export?format=json", headers=auth(key)).get_json()
+    case = next(c for c in exported["cases"] if c["reference"] == ref)
+    assert [a["kind"] for a in case["attachments"]] == ["image"]
+    assert "contract page" not in str(exported)
+    xml = client.get("/api/v1/export?format=xml", headers=auth(key))
+    assert (
+        xml.status_code == 200 and b"<attachment>" in xml.data and b"<kind>image</kind>" in xml.data
+    )
+    csv = client.get("/api/v1/export?format=csv", headers=auth(key)).get_data(as_text=True)
+    assert hashlib.sha256(JPEG).hexdigest() in csv
