@@ -6,7 +6,11 @@
     sender.py     WhatsAppSender: text, interactive buttons/lists, the template (requests)
     fetch.py      fetch_media: a file a person sent, from Meta's media host
 
-Replies leave by the conversation of gateway/sms (the same as SMS); WhatsApp's messaging window
+Meta publishes no official Python SDK (its official one is for Node); the community clients
+(pywa, heyoo) are whole frameworks around the same few JSON calls, so the sender and the media
+download use `requests` (already a dependency) with one Session, timeouts and the bearer token.
+
+Replies come from the conversation of gateway/sms (the same as SMS); WhatsApp's messaging window
 is casebridge/whatsapp.py."""
 
 from casebridge.settings import Settings

@@ -25,7 +25,15 @@ from flask import Blueprint, Response, current_app, request
 from casebridge import whatsapp
 from casebridge.attachments import Media
 from casebridge.channel_events import DeliveryReport, InboundSms
-from gateway.providers.base import RETRY, UNKNOWN, WebhookError, bad_request, nul_free, scrub
+from gateway.providers.base import (
+    OPTED_OUT,
+    RETRY,
+    UNKNOWN,
+    WebhookError,
+    bad_request,
+    nul_free,
+    scrub,
+)
 from gateway.sms import inbound
 
 from ...services import Services
@@ -131,7 +139,7 @@ def parse_status(status: Mapping[str, Any]) -> DeliveryReport:
             _text(status, "id"),
             ours,
             error=error,
-            opted_out=decided == "opted_out",
+            opted_out=decided == OPTED_OUT,
             provider_status=word,
         )
     return DeliveryReport(NAME, _text(status, "id"), ours, provider_status=word)
