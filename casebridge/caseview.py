@@ -10,7 +10,7 @@ from typing import Any
 
 from . import phones, refs
 from .audit import AUDIT_KINDS
-from .models import Case, CaseEvent, Organisation, Party
+from .models import Attachment, AttachmentStatus, Case, CaseEvent, Organisation, Party
 
 INTERNAL_KINDS = frozenset({"note", "party", "reporter_message"})
 """Timeline entries only the organisations working the case read: their notes, the parties
@@ -81,6 +81,19 @@ def party(p: Party, reveal: bool = False) -> dict[str, Any]:
     }
 
 
+def attachment(a: Attachment) -> dict[str, Any]:
+    """A file the reporter sent, as listed (the file itself: its own route)."""
+    return {
+        "id": a.id,
+        "kind": a.kind,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "received_at": iso(a.received_at),
+        "channel": a.channel,
+    }
+
+
 def event(e: CaseEvent) -> dict[str, Any]:
     return {
         "at": iso(e.at),
@@ -101,7 +114,7 @@ def full(
     """The whole case: people, problem, parties, referrals and timeline (reads left out).
     `referrals` comes from `casebridge.referrals.for_cases`. `internal=False` (the organisation
     that only filed the case): without the parties, referrals and internal notes of the
-    organisations working it."""
+    organisations working it, nor the reporter's files. `attachments` lists the files kept."""
     reporter, worker = case.reporter, case.worker
     view = summary(case)
     view.update(
@@ -131,6 +144,9 @@ def full(
                 {**r, "at": iso(r["at"]), "decided_at": iso(r["decided_at"])}
                 for r in referrals or []
             ],
+            "attachments": [
+                attachment(a) for a in case.attachments if a.status == AttachmentStatus.STORED
+            ],
             "timeline": [
                 event(e)
                 for e in case.events
@@ -139,7 +155,7 @@ def full(
         }
     )
     if not internal:
-        view["parties"], view["referrals"] = [], []
+        view["parties"], view["referrals"], view["attachments"] = [], [], []
     for key in ("country", "province", "regency", "gender"):
         view.pop(key)
     return view

@@ -28,6 +28,8 @@ class InboundSms:
     text: str
     received_at: datetime | None = None
     meta: dict = field(default_factory=dict)
+    media: tuple = ()
+    """Files it carries (`casebridge.attachments.Media`): photos, documents, voice notes."""
 
 
 @dataclass(frozen=True)

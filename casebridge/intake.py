@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import attempts, clean, notify, pins, refs, texts
+from . import attachments, attempts, clean, notify, pins, refs, texts
 from .assignment import assign
 from .models import Case, Intake, Organisation, Worker, utcnow
 from .models.intakes import IntakeState
@@ -174,6 +174,7 @@ def process(session: Session, intake_id: int, secret_key: str, sms_provider: str
         f"reporter:{report.channel}",
         f"report received by {report.channel}",
     )
+    attachments.link_waiting(session, case)
     decision = route(
         session,
         CaseFacts(report.category, report.country, report.province, report.regency),

@@ -44,6 +44,10 @@ class PermanentSendError(SendError):
         self.opted_out = opted_out
 
 
+class OutsideWindowError(SendError):
+    """WhatsApp refused free-form text outside its messaging window: hold it, send the template."""
+
+
 class Sender(Protocol):
     """A provider's outbound SMS side."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import clean, phones, places, taxonomy
 
-CHANNELS = ("desk", "web", "chatbot", "api", "ussd", "sms", "voice")
+CHANNELS = ("desk", "web", "chatbot", "api", "ussd", "sms", "voice", "whatsapp")
 _TOP = {"reporter", "worker", "category", "description", "organisation", "channel", "consent"}
 _REPORTER = {"phone", "name", "relationship", "language", "sms_safe"}
 _WORKER = {"name", "gender", "phone", "country", "province", "regency"}

@@ -70,6 +70,18 @@ class Settings:
     missed_call_callback: bool = False
     store_recordings: bool = False
     max_body_bytes: int = 64 * 1024
+    whatsapp_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_template_status: str | None = None
+    """The approved neutral template sent outside the messaging window ({{1}}: the reference)."""
+    whatsapp_session_hours: int = 24
+    """The free-form messaging window after the person's last message."""
+    media_path: str | None = None
+    """Where attachments are stored; default INSTANCE_PATH/media."""
+    max_media_bytes: int = 16 * 1024 * 1024
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -130,6 +142,11 @@ class Settings:
             raise SettingsError(
                 f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {self.sms_provider!r}"
             )
+
+    @property
+    def media_dir(self) -> Path:
+        """The folder attachments are stored in (MEDIA_PATH, else INSTANCE_PATH/media)."""
+        return Path(self.media_path).resolve() if self.media_path else self.instance_dir / "media"
 
     @property
     def embedded(self) -> bool:

@@ -6,8 +6,14 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
-from casebridge import intake, outbox
-from casebridge.messaging import HoldSend, OutboundSms, PermanentSendError, RetryableSendError
+from casebridge import intake, outbox, whatsapp
+from casebridge.messaging import (
+    HoldSend,
+    OutboundSms,
+    OutsideWindowError,
+    PermanentSendError,
+    RetryableSendError,
+)
 from casebridge.models import Message
 
 from . import queues
@@ -54,10 +60,18 @@ def send_message(message_id: int) -> str:
         if withheld is not None:  # STOP or "not safe" came after it was queued
             outbox.cancel(session, message, withheld)
             return "cancelled"
+        held = whatsapp.is_whatsapp(message.provider, message.our_number) and not (
+            whatsapp.in_window(session, message, rt.settings.whatsapp_session_hours)
+        )
+        if held:
+            now = whatsapp.hold(session, message, rt.settings.whatsapp_template_status)
         sender = rt.senders.get(message.provider)
         outgoing = OutboundSms(
             message.id, message.phone, message.body, message.our_number, dict(message.meta or {})
         )
+    if held:  # outside WhatsApp's window: the template (if any) instead, the message later
+        queues.enqueue_each(rt.redis, queues.SEND_SMS, now)
+        return "held"
     if sender is None:
         with rt.db.session() as session:
             message = session.get(Message, message_id)
@@ -68,6 +82,15 @@ def send_message(message_id: int) -> str:
     except HoldSend as exc:  # quiet hours, a phone a reply waits for
         with rt.db.session() as session:
             outbox.hold(session.get(Message, message_id), exc.until, str(exc))
+        return "held"
+    except OutsideWindowError as exc:
+        with rt.db.session() as session:
+            message = session.get(Message, message_id)
+            if (message.meta or {}).get("template"):
+                outbox.mark_failed(session, message, f"{exc.code} {exc}")
+                return "failed"
+            now = whatsapp.hold(session, message, rt.settings.whatsapp_template_status)
+        queues.enqueue_each(rt.redis, queues.SEND_SMS, now)
         return "held"
     except PermanentSendError as exc:
         with rt.db.session() as session:

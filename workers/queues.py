@@ -21,13 +21,15 @@ SMS_IN = "sms_in"
 """Inbound SMS to read (a dialogue turn, a command, a reply to a case)."""
 SMS_OUT = "messages"
 """Outbound SMS to send (the outbox)."""
+MEDIA = "media"
+"""Files reporters sent, to download from their provider."""
 VOICE = "voice"
 """Voice-line work: calling back a missed call, copying a recording."""
 FORWARD = "forward"
 """Telling organisations of their cases (SMS, webhook, email)."""
 MAINTENANCE = "maintenance"
 """The sweeper's tick."""
-ALL = (INTAKE, SMS_IN, SMS_OUT, VOICE, FORWARD, MAINTENANCE)
+ALL = (INTAKE, SMS_IN, SMS_OUT, MEDIA, VOICE, FORWARD, MAINTENANCE)
 """In priority order: a worker takes reports first, then what people wrote, then replies."""
 
 KEEP_RESULT = 600
@@ -79,6 +81,7 @@ STORE_RECORDING = Job(
     retry=(30, 120, 600),
     swept=False,
 )
+DOWNLOAD_MEDIA = Job("workers.media.download", MEDIA, "attachment", "media-{0}")
 TICK = Job("workers.jobs.tick", MAINTENANCE, "tick", "tick", result_ttl=60, swept=False)
 
 

@@ -30,6 +30,11 @@ class Runtime:
     redis: Redis
     senders: dict[str, Sender] = field(default_factory=dict)
     voice: dict[str, VoiceLine] = field(default_factory=dict)
+    media: dict[str, Callable[[Settings, str, int], tuple[bytes, str]]] = field(
+        default_factory=dict
+    )
+    """By provider: how it downloads a file a reporter sent (its media id or URL, the most
+    bytes to read) -> the bytes and content type; `casebridge.attachments.Refused` when never."""
     """By provider: how its voice line calls back and fetches recordings."""
     after_case: tuple[Callable[[int, bool], object], ...] = ()
     """Run with (case_id, created) after an intake became a case: forwarding it."""

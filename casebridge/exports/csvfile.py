@@ -1,4 +1,5 @@
-"""Cases as CSV: one row per case, nested lists (parties, referrals, timeline) as JSON text.
+"""Cases as CSV: one row per case, nested lists (parties, referrals, attachments, timeline) as
+JSON text.
 
 A cell that begins with `=`, `+`, `-`, `@` (or a tab or carriage return) gets a leading `'`
 so that a spreadsheet shows it as text instead of running it as a formula."""
@@ -30,6 +31,7 @@ COLUMNS = (
     "worker_regency",
     "parties",
     "referrals",
+    "attachments",
     "timeline",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

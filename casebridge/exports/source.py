@@ -85,6 +85,7 @@ def cases(db: Database, request: Request, batch: int = BATCH) -> Iterator[dict[s
                         joinedload(Case.organisation),
                         selectinload(Case.events),
                         selectinload(Case.parties),
+                        selectinload(Case.attachments),
                     )
                 )
                 .unique()

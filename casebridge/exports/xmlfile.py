@@ -25,6 +25,10 @@ LISTS = {
         "referral",
         ("from", "to", "reason", "consent", "state", "at", "decided_at"),
     ),
+    "attachments": (
+        "attachment",
+        ("id", "kind", "content_type", "size", "sha256", "received_at", "channel"),
+    ),
     "timeline": ("event", ("at", "kind", "actor", "note", "from_status", "to_status")),
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -60,6 +64,8 @@ def element(view: dict[str, Any]) -> etree._Element:
     for person, names in PERSON_FIELDS.items():
         _fields(etree.SubElement(case, _q(person)), view[person], names)
     for container, (item, names) in LISTS.items():
+        if container not in view:  # a view from before attachments (optional in the schema)
+            continue
         holder = etree.SubElement(case, _q(container))
         for entry in view[container]:
             _fields(etree.SubElement(holder, _q(item)), entry, names)

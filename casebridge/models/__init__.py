@@ -1,6 +1,7 @@
 """SQLAlchemy models of the case domain."""
 
 from .accounts import Invite, Role, User
+from .attachments import Attachment, AttachmentStatus
 from .base import Base, utcnow
 from .cases import Case, CaseEvent, Party, Referral
 from .forwards import Forward
@@ -13,6 +14,8 @@ from .sessions import ChannelSession
 
 __all__ = [
     "ApiKey",
+    "Attachment",
+    "AttachmentStatus",
     "Base",
     "Case",
     "CaseEvent",

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .attachments import Attachment
 from .base import Base, utcnow
 from .orgs import Organisation
 from .people import Reporter, Worker
@@ -70,6 +71,7 @@ class Case(Base):
     parties: Mapped[list[Party]] = relationship(
         back_populates="case", order_by="Party.id", cascade="all, delete-orphan"
     )
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", viewonly=True)
 
 
 class CaseEvent(Base):

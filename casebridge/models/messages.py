@@ -14,7 +14,7 @@ from .base import Base, utcnow
 class MessageStatus(StrEnum):
     """An inbound row: received → (submitting) → done, or failed. An outbound row (the
     outbox): queued → sending → sent → delivered, retrying between tries, or failed; cancelled
-    when the number said STOP before it left."""
+    when the number said STOP before it left; held outside WhatsApp's messaging window."""
 
     RECEIVED = "received"
     SUBMITTING = "submitting"
@@ -28,6 +28,8 @@ class MessageStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    HELD = "held"
+    """A WhatsApp message outside the messaging window: it leaves when the person next writes."""
 
 
 class Message(Base):

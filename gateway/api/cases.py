@@ -1,14 +1,15 @@
-"""`GET /api/v1/cases` and `GET /api/v1/cases/<reference>`: the caller's cases, each read
-recorded in the case's audit trail."""
+"""`GET /api/v1/cases`, `GET /api/v1/cases/<reference>` and
+`GET /api/v1/cases/<reference>/attachments/<id>`: the caller's cases and the files their
+reporters sent, each read recorded in the case's audit trail."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, send_file, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from casebridge import access, audit, caseview, referrals, refs
-from casebridge.models import Case
+from casebridge import access, attachments, audit, caseview, referrals, refs
+from casebridge.models import Attachment, Case
 
 from . import bp, filters
 from .auth import require_org
@@ -63,3 +64,31 @@ def read_case(reference: str):
     case = find_case(reference)
     audit.read(g.session, case, g.org, f"GET /api/v1/cases/{refs.format_ref(case.reference)}")
     return jsonify(case_json(case, full_phones))
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@require_org
+def read_attachment(reference: str, attachment_id: int):
+    """The file, to those who may see the case (and not to the organisation that only filed
+    it); a file not kept, of another case or of a case the caller may not see: 404."""
+    filters.only(request.args, ())
+    case = find_case(reference)
+    row = g.session.get(Attachment, attachment_id)
+    if row is None or row.case_id != case.id or access.filer_only(g.session, case, g.org):
+        raise not_found()
+    path = attachments.path_of(row, current_app.extensions["services"].settings.media_dir)
+    if path is None:
+        raise not_found()
+    ref = refs.format_ref(case.reference)
+    audit.read(g.session, case, g.org, f"GET /api/v1/cases/{ref}/attachments/{row.id}")
+    response = send_file(
+        path,
+        mimetype=row.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=f"{ref}-{row.id}{path.suffix}",
+        conditional=False,
+        etag=False,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

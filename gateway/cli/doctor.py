@@ -50,11 +50,64 @@ def _providers(s: Settings) -> list[Problem]:
                 "set ANDROID_WEBHOOK_KEY (the app's Settings > Webhooks > Signing Key)",
             )
         )
+    found += _whatsapp(s)
     if s.allow_unsigned_webhooks:
         found.append(
             Problem(
                 "webhooks of a provider without its secret are accepted from anyone",
                 "unset ALLOW_UNSIGNED_WEBHOOKS (it is for a laptop on loopback only)",
+            )
+        )
+    return found
+
+
+def _whatsapp(s: Settings) -> list[Problem]:
+    if not (s.whatsapp_token or s.whatsapp_phone_number_id):
+        return []
+    found = []
+    if not s.whatsapp_app_secret:
+        found.append(
+            Problem(
+                "WhatsApp is configured but Meta's webhook signatures cannot be checked",
+                "set WHATSAPP_APP_SECRET (the app's App Secret, Meta developer console)",
+            )
+        )
+    if not s.whatsapp_token or not s.whatsapp_phone_number_id:
+        found.append(
+            Problem(
+                "WhatsApp replies cannot be sent",
+                "set both WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID",
+            )
+        )
+    if not s.whatsapp_verify_token:
+        found.append(
+            Problem(
+                "Meta cannot subscribe this service's webhook (GET /whatsapp/meta answers 403)",
+                "set WHATSAPP_VERIFY_TOKEN to a long random value and the same in Meta's console",
+            )
+        )
+    if not s.whatsapp_api_url.startswith("https://"):
+        found.append(
+            Problem(
+                f"WHATSAPP_API_URL is {s.whatsapp_api_url!r}: the token would travel in clear",
+                "unset WHATSAPP_API_URL (https://graph.facebook.com/v21.0)",
+            )
+        )
+    if not 1 <= s.whatsapp_session_hours <= 24:
+        found.append(
+            Problem(
+                f"WHATSAPP_SESSION_HOURS is {s.whatsapp_session_hours}: Meta allows free text "
+                "only within 24 hours of the person's last message",
+                "set WHATSAPP_SESSION_HOURS between 1 and 24 (default 24)",
+            )
+        )
+    if not s.whatsapp_template_status:
+        found.append(
+            Problem(
+                "no WHATSAPP_TEMPLATE_STATUS: updates after 24 hours of silence wait until the "
+                "reporter writes again, without a notice",
+                "set WHATSAPP_TEMPLATE_STATUS to an approved neutral template ({{1}}: reference)",
+                blocks=False,
             )
         )
     return found
@@ -76,12 +129,19 @@ def _settings(s: Settings) -> list[Problem]:
                 "set PUBLIC_BASE_URL to the service's https:// address",
             )
         )
-    real = any((s.at_api_key, s.twilio_auth_token, s.android_gateway_url))
+    real = any((s.at_api_key, s.twilio_auth_token, s.android_gateway_url, s.whatsapp_token))
     if (s.simulator_enabled or s.demo) and real:
         found.append(
             Problem(
                 "the simulator is on while real provider credentials are set",
                 "unset SIMULATOR_ENABLED on the service that holds real reports",
+            )
+        )
+    if s.max_media_bytes < 1:
+        found.append(
+            Problem(
+                f"MAX_MEDIA_BYTES is {s.max_media_bytes}: every photo and voice note is refused",
+                "unset MAX_MEDIA_BYTES (16 MB) or set a positive number of bytes",
             )
         )
     if s.database_url.startswith("sqlite"):

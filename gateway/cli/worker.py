@@ -7,11 +7,11 @@ import threading
 import click
 
 from casebridge.settings import Settings, SettingsError
-from workers import forwarding, runtime, sla
+from workers import forwarding, media, runtime, sla
 from workers.runner import Ticker, keep_working, make_worker
 
 from ..providers import android
-from ..providers.registry import build_senders, voice_lines
+from ..providers.registry import build_senders, media_fetchers, voice_lines
 from ..services import Services
 from ..sms import jobs as sms_jobs
 from .common import load_settings
@@ -28,8 +28,15 @@ def configure_runtime(services: Services) -> None:
             redis=services.redis,
             senders=android.with_phones(services, build_senders(services.settings)),
             voice=voice_lines(),
+            media=media_fetchers(services.settings),
             after_case=(forwarding.after_case,),
-            periodic=(forwarding.sweep, sms_jobs.sweep, sla.periodic, android.failover_sweep),
+            periodic=(
+                forwarding.sweep,
+                sms_jobs.sweep,
+                media.sweep,
+                sla.periodic,
+                android.failover_sweep,
+            ),
         )
     )
 

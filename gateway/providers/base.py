@@ -52,6 +52,9 @@ class Provider:
     """Its voice line calls a number back (the missed-call callback); returns the call id."""
     fetch_recording: Callable[[Settings, str], tuple[bytes, str]] | None = None
     """Downloads a recording it holds: its bytes and content type."""
+    fetch_media: Callable[[Settings, str, int], tuple[bytes, str]] | None = None
+    """Downloads a file a person sent (its media id or URL, the most bytes to read): its bytes
+    and content type; `casebridge.attachments.Refused` when it never will."""
     settings: tuple[str, ...] = field(default=())
     """The environment settings it reads, for the README and `pengaduan` diagnostics."""
     signed_by: str | None = None

@@ -6,10 +6,16 @@ from casebridge.messaging import Sender
 from casebridge.settings import Settings
 from workers.runtime import VoiceLine
 
-from . import africastalking, android, simulator, twilio
+from . import africastalking, android, simulator, twilio, whatsapp
 from .base import Provider
 
-PROVIDERS = (simulator.PROVIDER, africastalking.PROVIDER, twilio.PROVIDER, android.PROVIDER)
+PROVIDERS = (
+    simulator.PROVIDER,
+    africastalking.PROVIDER,
+    twilio.PROVIDER,
+    android.PROVIDER,
+    whatsapp.PROVIDER,
+)
 """Every provider the service knows: a new one is a package and a line here."""
 
 
@@ -40,6 +46,19 @@ def voice_lines() -> dict[str, VoiceLine]:
         p.name: VoiceLine(p.place_call, p.fetch_recording)
         for p in PROVIDERS
         if p.place_call is not None and p.fetch_recording is not None
+    }
+
+
+def media_fetchers(settings: Settings) -> dict:
+    """How each provider that carries files downloads one, for the workers; in simulator (or
+    demo) mode the files the simulator's phone sent come from the instance folder."""
+    from .simulator import SimulatedMedia
+
+    stand_in = settings.simulator_enabled or settings.demo
+    return {
+        p.name: SimulatedMedia(p.fetch_media) if stand_in else p.fetch_media
+        for p in PROVIDERS
+        if p.fetch_media is not None
     }
 
 

@@ -4,7 +4,11 @@ for running the service without any telecom contract."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 
+from casebridge import private_files
+from casebridge.attachments import Refused, bare_type
 from casebridge.messaging import OutboundSms, Sender, SendResult
 from casebridge.settings import Settings
 from casebridge.training import is_training_phone
@@ -32,6 +36,43 @@ class TrainingRangeSender:
         if is_training_phone(message.to, self.prefix):
             return SimulatorSender().send(message)
         return self.real.send(message)
+
+
+MEDIA_PREFIX = "sim"
+"""Media ids of files the simulator's WhatsApp phone sent (kept in the instance folder)."""
+
+
+def _media_dir(settings: Settings) -> Path:
+    return settings.instance_dir / "simulator-media"
+
+
+def keep_media(settings: Settings, content: bytes, content_type: str) -> str:
+    """Keep a file the simulator's phone sends; returns its media id."""
+    media_id = MEDIA_PREFIX + uuid.uuid4().hex
+    folder = private_files.folder(_media_dir(settings))
+    path = private_files.file(folder / media_id)
+    path.write_bytes(content)
+    (folder / f"{media_id}.type").write_text(bare_type(content_type))
+    return media_id
+
+
+class SimulatedMedia:
+    """A provider's media download while the simulator is on: files the simulator's phone
+    sent come from the instance folder; every other file from the provider as usual."""
+
+    def __init__(self, real: Callable[[Settings, str, int], tuple[bytes, str]]):
+        self.real = real
+
+    def __call__(self, settings: Settings, media_id: str, limit: int) -> tuple[bytes, str]:
+        if not (media_id.startswith(MEDIA_PREFIX) and media_id[3:].isalnum()):
+            return self.real(settings, media_id, limit)
+        path = _media_dir(settings) / media_id
+        if not path.is_file():
+            raise Refused("the simulator's file is gone")
+        content = path.read_bytes()
+        if len(content) > limit:
+            raise Refused(f"larger than the limit of {limit} bytes (MAX_MEDIA_BYTES)")
+        return content, path.with_name(f"{media_id}.type").read_text()
 
 
 def make_sender(settings: Settings) -> SimulatorSender:

@@ -104,7 +104,12 @@ def _advance(turn: Turn, state: dict[str, Any]) -> None:
         return
     state["asking"] = asking
     _save(turn, state)
-    turn.send(questions.ask(asking, state["answers"], turn.lang))
+    channel = turn.channel
+    choices = questions.interactive(asking, state["answers"], turn.lang, channel)
+    turn.send(
+        questions.ask(asking, state["answers"], turn.lang, channel),
+        meta=choices if channel == "whatsapp" else None,
+    )
 
 
 def _report(turn: Turn, state: dict[str, Any]) -> Report:
@@ -115,7 +120,7 @@ def _report(turn: Turn, state: dict[str, Any]) -> Report:
     return Report(
         reporter_phone=turn.phone,
         category=a.get("category") or "other",
-        channel="sms",
+        channel=turn.channel,
         reporter_name=name if relationship == "self" else None,
         relationship=relationship,
         language=turn.lang,

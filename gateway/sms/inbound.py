@@ -3,9 +3,12 @@
     receive(services, InboundSms) -> Received     an SMS came in (in the webhook request)
     delivery(services, DeliveryReport) -> bool    a delivery report came in
 
-`receive` persists the message (deduplicated on provider + provider message id) before anything
-else, applies STOP/MULAI at once, then enqueues `gateway.sms.jobs.handle_inbound`; if Redis is
-down the row is safe and the sweeper enqueues it later. An adapter answers 200 whatever the
+`receive` persists the message (deduplicated on provider + provider message id) and a row per
+file it carries before anything else, applies STOP/MULAI at once, releases the WhatsApp
+messages held for this phone outside the messaging window, then enqueues
+`gateway.sms.jobs.handle_inbound` and the files' downloads; if Redis is down the rows are safe
+and the sweepers enqueue them later. A WhatsApp message of a type we do not read is recorded
+as unsupported and not handled. An adapter answers 200 whatever the
 outcome, 400 on `WebhookError`."""
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from casebridge import clean, outbox, phones
+from casebridge import attachments, clean, outbox, phones, whatsapp
 from casebridge.channel_events import DeliveryReport, InboundSms
 from casebridge.models import Message
 from casebridge.models.messages import MessageStatus
@@ -55,9 +58,12 @@ def receive(services: Services, event: InboundSms) -> Received:
     command = keywords.parse(text)
     immediate = command is not None and command.name in ("stop", "start")
     meta = dict(event.meta or {})
+    unsupported = bool(meta.get("unsupported"))
     if event.received_at is not None:
         meta["received_at"] = event.received_at.isoformat()
     acks: list[int] = []
+    files: list[int] = []
+    channel = whatsapp.channel(event.provider, our_number)
     with services.db.session() as session:
         row = Message(
             direction="in",
@@ -76,13 +82,22 @@ def receive(services: Services, event: InboundSms) -> Received:
                 session.flush()
         except IntegrityError:
             return Received(None, duplicate=True)
+        media = [m for m in event.media if isinstance(m, attachments.Media)]
+        files = [
+            a.id for a in attachments.add(session, row.id, phone, channel, event.provider, media)
+        ]
         if immediate:
             acks = optout.apply(session, row, command)
             row.status = MessageStatus.DONE
+        elif unsupported:
+            row.status = MessageStatus.DONE
+        if channel == "whatsapp":
+            acks += whatsapp.release(session, phone)
         row_id = row.id
-    if not immediate:
+    if not immediate and not unsupported:
         queues.enqueue(services.redis, queues.HANDLE_SMS, row_id)
     queues.enqueue_each(services.redis, queues.SEND_SMS, acks)
+    queues.enqueue_each(services.redis, queues.DOWNLOAD_MEDIA, files)
     return Received(row_id, immediate=immediate)
 
 
@@ -90,6 +105,16 @@ def delivery(services: Services, report: DeliveryReport) -> bool:
     """Move the outbound row a delivery report is about; False when we never sent that id.
     A final failure lands on the case timeline; an opt-out code silences the number; a status
     the provider's table does not know (`unknown`) only keeps its raw word on the row."""
+    if report.status == whatsapp.REENGAGE:
+        with services.db.session() as session:
+            now = whatsapp.reengage(
+                session,
+                report.provider,
+                clean.text(report.provider_message_id),
+                services.settings.whatsapp_template_status,
+            )
+        queues.enqueue_each(services.redis, queues.SEND_SMS, now)
+        return True
     with services.db.session() as session:
         message = outbox.apply_delivery(
             session,

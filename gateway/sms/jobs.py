@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from casebridge import attempts
+from casebridge import attachments, attempts
 from casebridge.forwarding.schedule import take_pending
 from casebridge.models import Message
 from casebridge.models.messages import MessageStatus
@@ -88,7 +88,9 @@ def _same_text(a: str, b: str) -> bool:
 def _near_duplicate(session, message: Message) -> bool:
     """The same text from the same phone a few seconds after another is a resend, unless it
     is a short answer and we asked something in between, early enough to be read ("1", then
-    "1" to the next question)."""
+    "1" to the next question). A message with files is never one (two photos in a row)."""
+    if attachments.of_message(session, message.id):
+        return False
     earlier = session.execute(
         select(Message.id, Message.body)
         .where(

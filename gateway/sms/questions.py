@@ -70,14 +70,32 @@ def choices(question: str, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def ask(question: str, answers: Answers, lang: str) -> str:
-    """The question's SMS: its text, then one numbered choice per line."""
+def _head(question: str, answers: Answers, lang: str, channel: str) -> str:
     key = question
     if question == "name":
         key = "name_self" if answers.get("relationship", "self") == "self" else "name_other"
-    head = texts.lookup(f"ask.{key}", lang)
+    if question == "sms_safe" and channel == "whatsapp":
+        key = "sms_safe_whatsapp"
+    return texts.lookup(f"ask.{key}", lang)
+
+
+def ask(question: str, answers: Answers, lang: str, channel: str = "sms") -> str:
+    """The question's SMS: its text, then one numbered choice per line."""
+    head = _head(question, answers, lang, channel)
     lines = [f"{i} {label}" for i, (_, label) in enumerate(choices(question, lang), start=1)]
     return "\n".join([head, *lines])
+
+
+def interactive(question: str, answers: Answers, lang: str, channel: str = "sms") -> dict | None:
+    """The question's choices for a channel that shows them as buttons or a list (WhatsApp):
+    `{"choices": {"head", "button", "rows": [{"id": "1", "title": label}, …]}}`; a reply
+    carries the row's id, the choice's number, read like a typed one. None without choices."""
+    found = choices(question, lang)
+    if not found:
+        return None
+    rows = [{"id": str(i), "title": label} for i, (_, label) in enumerate(found, start=1)]
+    head = _head(question, answers, lang, channel)
+    return {"choices": {"head": head, "button": texts.lookup("choose", lang), "rows": rows}}
 
 
 def retry(question: str, lang: str) -> str:

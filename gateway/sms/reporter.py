@@ -1,6 +1,9 @@
 """What a reporter's SMS does: LAPOR, STATUS, INFO, BANTUAN, BAHASA, an answer to the report
 dialogue, a message joining their open case, or (anything else) the start of a report.
 
+A file (photo, document, voice note) sent while a report is being made is kept for the case it
+becomes; sent later it joins their open case; sent with no case, it starts a report.
+
 Replies to what a reporter asked (the dialogue's questions, STATUS, INFO, BANTUAN, BAHASA) are
 sent because they just asked for them. Nothing else reaches a reporter who said SMS is not safe:
 not even the acknowledgement of a message joining their case."""
@@ -12,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import case as when
 from sqlalchemy import select
 
-from casebridge import actions, casestatus, notify, outbox, refs
+from casebridge import actions, attachments, casestatus, notify, outbox, refs
 from casebridge.casestatus import CaseStatus
 from casebridge.models import Case, utcnow
 from casebridge.status import OPEN_STATUSES
@@ -25,7 +28,6 @@ from .turn import Turn
 RESOLVED_JOINABLE = timedelta(days=30)
 """A message after a case was resolved still joins it for this long (a thank-you, a relapse)."""
 STATUS_CASES_MAX = 3
-CHANNEL = "sms"
 
 
 def run(turn: Turn, command: Command | None) -> None:
@@ -48,14 +50,19 @@ def run(turn: Turn, command: Command | None) -> None:
 
 
 def _message(turn: Turn) -> None:
+    files = attachments.of_message(turn.session, turn.message.id)
     state = conversation.load(turn)
     if state is not None:
-        conversation.answer(turn, state)
+        if files and not turn.text.strip():
+            turn.reply("file_kept")  # joins the case the report becomes (intake)
+        else:
+            conversation.answer(turn, state)
         return
     case = joinable_case(turn)
     if case is not None:
-        join(turn, case)
-    elif not turn.text.strip():
+        attachments.attach(turn.session, case, files)
+        join(turn, case, files)
+    elif not turn.text.strip() and not files:
         turn.reply("empty")
     else:
         conversation.start(turn, turn.text)
@@ -78,9 +85,10 @@ def joinable_case(turn: Turn) -> Case | None:
     )
 
 
-def join(turn: Turn, case: Case) -> None:
-    """The message joins the case and reaches its organisation's caseworkers."""
-    actions.add_reporter_message(turn.session, case, turn.text)
+def join(turn: Turn, case: Case, files: list | None = None) -> None:
+    """The message (and its files) joins the case and reaches its organisation's caseworkers."""
+    text = turn.text.strip() or " ".join(f"[{f.kind}]" for f in files or ())
+    actions.add_reporter_message(turn.session, case, text)
     turn.track(
         notify.alert_caseworkers(
             turn.session,
@@ -88,7 +96,7 @@ def join(turn: Turn, case: Case) -> None:
             case.organisation,
             "cw_reporter_message",
             turn.default_provider,
-            text=turn.text,
+            text=text,
         )
     )
     if outbox.sms_safe(case):
@@ -102,7 +110,7 @@ def _status_line(view: CaseStatus, lang: str) -> str:
 
 def _status(turn: Turn, command: Command) -> None:
     if command.ref is None:
-        views = casestatus.for_phone(turn.session, turn.phone, CHANNEL, limit=STATUS_CASES_MAX)
+        views = casestatus.for_phone(turn.session, turn.phone, turn.channel, limit=STATUS_CASES_MAX)
         if not views:
             turn.reply("status_none")
             return
@@ -111,7 +119,7 @@ def _status(turn: Turn, command: Command) -> None:
     tries = RedisPinTries(turn.services.redis)
     secret_key = turn.services.settings.secret_key
     found = casestatus.find(
-        turn.session, command.ref, command.pin, turn.phone, tries, CHANNEL, secret_key
+        turn.session, command.ref, command.pin, turn.phone, tries, turn.channel, secret_key
     )
     if found == "locked":
         turn.reply("status_locked")

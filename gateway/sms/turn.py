@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from redis import Redis
 from sqlalchemy.orm import Session
 
-from casebridge import outbox
+from casebridge import outbox, whatsapp
 from casebridge.models import Case, Message, Reporter
 from casebridge.reports import Report
 from casebridge.settings import Settings
@@ -48,12 +48,19 @@ class Turn:
         return self.message.body
 
     @property
+    def channel(self) -> str:
+        """`whatsapp` (Meta's Cloud API or Twilio's `whatsapp:` addresses) or `sms`."""
+        return whatsapp.channel(self.message.provider, self.message.our_number)
+
+    @property
     def default_provider(self) -> str:
         return self.settings.sms_provider
 
-    def send(self, body: str, purpose: str = "reply", case: Case | None = None) -> None:
+    def send(
+        self, body: str, purpose: str = "reply", case: Case | None = None, meta: dict | None = None
+    ) -> None:
         """Queue a reply to the sender (nothing when they said STOP, or past the phone's
-        reply limit)."""
+        reply limit). `meta` tells the sender more (a question's choices, for WhatsApp)."""
         if not reply_limit.allow(self.redis, self.phone):
             if case is not None:
                 record(self.session, case, "message_withheld", "system", f"{purpose}: reply limit")
@@ -66,6 +73,7 @@ class Turn:
             self.message.provider,
             case=case,
             our_number=self.message.our_number,
+            meta=meta,
         )
         if message is not None:
             if self.reporter is not None:

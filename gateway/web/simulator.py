@@ -11,6 +11,10 @@ a coordinator's account). Reports it files are training cases (`casebridge.train
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import time
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -28,16 +32,22 @@ from lxml import etree
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from casebridge import phones
+from casebridge import phones, whatsapp
 from casebridge.models import Caseworker, Message, Organisation, Role
 from casebridge.training import is_training_phone
 
+from ..providers import simulator as simulated
+from ..providers.whatsapp import PATH as WHATSAPP_PATH
+from ..providers.whatsapp import sign as whatsapp_sign
 from . import csrf, signin
 
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
 SIM_NUMBER = "+6281100009999"
 """The service's own number as the simulated phones see it."""
 MAX_TEXT = 480
+MAX_PHOTO = 40 * 1024
+"""The largest photo the simulator's WhatsApp phone sends (requests stay under the body limit)."""
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 def _settings():
@@ -175,9 +185,79 @@ def sms():
     return jsonify(ok=reply.status_code < 300, status=reply.status_code)
 
 
+def _photo(data: object) -> tuple[bytes, str] | None:
+    """The photo of a WhatsApp message: `{"type": "image/jpeg", "data": "<base64>"}`."""
+    if data is None:
+        return None
+    if not isinstance(data, dict) or data.get("type") not in PHOTO_TYPES:
+        abort(400, description=f"a photo is one of {', '.join(PHOTO_TYPES)}")
+    try:
+        content = base64.b64decode(str(data.get("data") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        abort(400, description="the photo is not base64")
+    if not content or len(content) > MAX_PHOTO:
+        abort(400, description=f"choose a photo of at most {MAX_PHOTO // 1024} KB")
+    return content, data["type"]
+
+
+@blueprint.post("/simulator/api/whatsapp")
+def whatsapp_message():
+    """The WhatsApp phone: a text, a tapped choice (`reply: {id, title}`) or a photo, sent to
+    /whatsapp/meta as Meta sends it (signed with WHATSAPP_APP_SECRET when it is set)."""
+    data = _json()
+    phone = _phone(data.get("phone"))
+    text = str(data.get("text") or "").strip()[:MAX_TEXT]
+    photo = _photo(data.get("photo"))
+    reply = data.get("reply")
+    message = {
+        "from": phone.lstrip("+"),
+        "id": f"wamid.SIM{uuid.uuid4().hex}",
+        "timestamp": str(int(time.time())),
+    }
+    if photo is not None:
+        media_id = simulated.keep_media(_settings(), *photo)
+        message |= {"type": "image", "image": {"id": media_id, "mime_type": photo[1]}}
+        if text:
+            message["image"]["caption"] = text
+    elif isinstance(reply, dict) and str(reply.get("id") or "").isdigit():
+        chosen = {"id": str(reply["id"])[:4], "title": str(reply.get("title") or "")[:24]}
+        message |= {
+            "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": chosen},
+        }
+    elif text:
+        message |= {"type": "text", "text": {"body": text}}
+    else:
+        abort(400, description="write a message or choose a photo first")
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {
+            "display_phone_number": SIM_NUMBER.lstrip("+"),
+            "phone_number_id": "simulator",
+        },
+        "contacts": [{"profile": {"name": "Simulator"}, "wa_id": message["from"]}],
+        "messages": [message],
+    }
+    body = json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "simulator", "changes": [{"field": "messages", "value": value}]}],
+        }
+    ).encode()
+    headers = {"Content-Type": "application/json"}
+    secret = _settings().whatsapp_app_secret
+    if secret:
+        headers["X-Hub-Signature-256"] = whatsapp_sign(secret, body)
+    answer = current_app.test_client().post(WHATSAPP_PATH, data=body, headers=headers)
+    return jsonify(ok=answer.status_code < 300, status=answer.status_code)
+
+
 @blueprint.get("/simulator/api/inbox")
 def inbox():
+    """What was sent to a training number: every channel, or `channel=whatsapp|sms` only;
+    a WhatsApp question carries its `choices` (the buttons or list a phone shows)."""
     phone = _phone(request.args.get("phone"))
+    channel = request.args.get("channel")
     with current_app.extensions["services"].db.session() as session:
         rows = session.scalars(
             select(Message)
@@ -186,8 +266,16 @@ def inbox():
             .limit(30)
         ).all()
         messages = [
-            {"id": m.id, "at": m.created_at.isoformat(), "body": m.body, "status": m.status}
+            {
+                "id": m.id,
+                "at": m.created_at.isoformat(),
+                "body": m.body,
+                "status": m.status,
+                "channel": whatsapp.channel(m.provider, m.our_number),
+                "choices": ((m.meta or {}).get("choices") or {}).get("rows", []),
+            }
             for m in rows
+            if channel is None or whatsapp.channel(m.provider, m.our_number) == channel
         ]
     return jsonify(messages=messages)
 

@@ -91,3 +91,40 @@ def test_mail_without_tls_blocks(doctor):
     assert (
         result.exit_code == 1 and "offers no TLS" in result.output and "SMTP_HOST" in result.output
     )
+
+
+WHATSAPP = {
+    "WHATSAPP_TOKEN": "EAAG" + "x" * 40,
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "WHATSAPP_APP_SECRET": "s" * 32,
+    "WHATSAPP_VERIFY_TOKEN": "v" * 32,
+    "WHATSAPP_TEMPLATE_STATUS": "pengaduan_status",
+}
+
+
+def test_whatsapp_set_up_fully_passes(doctor):
+    result = doctor(**SECRETS, **WHATSAPP)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [
+        ({"WHATSAPP_APP_SECRET": ""}, "WHATSAPP_APP_SECRET"),
+        ({"WHATSAPP_PHONE_NUMBER_ID": ""}, "WHATSAPP_PHONE_NUMBER_ID"),
+        ({"WHATSAPP_VERIFY_TOKEN": ""}, "WHATSAPP_VERIFY_TOKEN"),
+        ({"WHATSAPP_API_URL": "http://graph.example"}, "WHATSAPP_API_URL"),
+        ({"WHATSAPP_SESSION_HOURS": "48"}, "WHATSAPP_SESSION_HOURS"),
+        ({"MAX_MEDIA_BYTES": "0"}, "MAX_MEDIA_BYTES"),
+    ],
+)
+def test_each_whatsapp_problem_blocks(doctor, change, names):
+    result = doctor(**{**SECRETS, **WHATSAPP, **change})
+    assert result.exit_code == 1, result.output
+    assert names in result.output and "block a pilot" in result.output
+
+
+def test_no_template_is_worth_knowing_but_does_not_block(doctor):
+    result = doctor(**{**SECRETS, **WHATSAPP, "WHATSAPP_TEMPLATE_STATUS": ""})
+    assert result.exit_code == 0, result.output
+    assert "WHATSAPP_TEMPLATE_STATUS" in result.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .africastalking import FakeAfricasTalking
+from .graph_api import FakeGraphApi
 from .twilio import FakeTwilio
 
 AT_USERNAME = "pengaduan"
@@ -15,10 +16,17 @@ TWILIO_SID = "AC" + "1" * 32
 TWILIO_TOKEN = "twilio-secret-token-5d8e"
 TWILIO_FROM = "+15005550006"
 PUBLIC_BASE_URL = "https://gw.example.org"
+WHATSAPP_TOKEN = "whatsapp-secret-token-3b1f"
+WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
+WHATSAPP_APP_SECRET = "whatsapp-app-secret-8c2d"
+WHATSAPP_VERIFY_TOKEN = "whatsapp-verify-token-6e0a"
+WHATSAPP_TEMPLATE = "pengaduan_status"
 
 __all__ = [
     "at_server",
     "fake_at",
+    "fake_graph",
+    "graph_server",
     "fake_twilio",
     "provider_settings",
     "settings_overrides",
@@ -39,6 +47,19 @@ def twilio_server():
     server = FakeTwilio(TWILIO_SID, TWILIO_TOKEN).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def graph_server():
+    server = FakeGraphApi(WHATSAPP_TOKEN, WHATSAPP_PHONE_NUMBER_ID).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_graph(graph_server) -> FakeGraphApi:
+    graph_server.reset()
+    return graph_server
 
 
 @pytest.fixture

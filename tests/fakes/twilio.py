@@ -1,4 +1,5 @@
-"""A fake of Twilio's Messages API (`POST /2010-04-01/Accounts/<sid>/Messages.json`).
+"""A fake of Twilio's Messages API (`POST /2010-04-01/Accounts/<sid>/Messages.json`) and of
+the files of incoming messages (`…/Messages/<MM>/Media/<ME>`, `add_media`).
 
 It checks HTTP Basic auth (account SID and auth token), refuses numbers listed in `errors`
 with Twilio's error JSON, and keeps the messages it accepted in `sent`."""
@@ -26,12 +27,31 @@ class FakeTwilio(FakeServer):
         self.auth_token = auth_token
         self.errors: dict[str, int] = {}
         self.sent: list[dict[str, str]] = []
+        self.media: dict[str, tuple[bytes, str]] = {}
         self.app.post("/2010-04-01/Accounts/<sid>/Messages.json")(self._create)
+        self.app.get("/2010-04-01/Accounts/<sid>/Messages/<mm>/Media/<me>")(self._media)
 
     def reset(self) -> None:
         super().reset()
         self.errors.clear()
         self.sent.clear()
+        self.media.clear()
+
+    def add_media(self, content: bytes, content_type: str) -> str:
+        """Serve a file of an incoming message; returns its `MediaUrl`."""
+        me = "ME" + uuid.uuid4().hex
+        self.media[me] = (content, content_type)
+        mm = "MM" + uuid.uuid4().hex
+        return f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Messages/{mm}/Media/{me}"
+
+    def _media(self, sid: str, mm: str, me: str):
+        auth = request.authorization
+        if auth is None or (auth.username, auth.password) != (self.account_sid, self.auth_token):
+            return self._error(401, 20003, "Authenticate")
+        if me not in self.media:
+            return self._error(404, 20404, "The requested resource was not found")
+        content, content_type = self.media[me]
+        return Response(content, mimetype=content_type)
 
     def _error(self, status: int, code: int, message: str) -> Response:
         body = {
@@ -62,6 +82,8 @@ class FakeTwilio(FakeServer):
                 "from": form.get("From", ""),
                 "id": message_sid,
                 "status_callback": form.get("StatusCallback", ""),
+                "content_sid": form.get("ContentSid", ""),
+                "content_variables": form.get("ContentVariables", ""),
             }
         )
         body = {

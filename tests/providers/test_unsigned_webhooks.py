@@ -22,6 +22,9 @@ UNSIGNED = {
     "at_webhook_token": None,
     "twilio_auth_token": None,
     "android_webhook_key": None,
+    "whatsapp_token": "wa-token",
+    "whatsapp_phone_number_id": "106540352242922",
+    "whatsapp_app_secret": None,
 }
 HOP = {"sessionId": "ATUid_open", "serviceCode": "*123#", "phoneNumber": CALLER, "text": ""}
 SMS_AT = {"from": CALLER, "to": "20880", "text": "MULAI", "id": "ATXid_1", "date": "x"}
@@ -31,6 +34,29 @@ ANDROID = {
     "id": "e1",
     "deviceId": "d1",
     "payload": {"messageId": "m1", "sender": CALLER, "message": "MULAI", "simNumber": 1},
+}
+WHATSAPP = {
+    "object": "whatsapp_business_account",
+    "entry": [
+        {
+            "id": "1",
+            "changes": [
+                {
+                    "field": "messages",
+                    "value": {
+                        "messages": [
+                            {
+                                "from": CALLER[1:],
+                                "id": "wamid.1",
+                                "type": "text",
+                                "text": {"body": "MULAI"},
+                            }
+                        ]
+                    },
+                }
+            ],
+        }
+    ],
 }
 POSTS = {
     "AT SMS": ("/sms/africastalking", {"data": SMS_AT}),
@@ -46,6 +72,10 @@ POSTS = {
     "Twilio status": ("/sms/twilio/status", {"data": {"MessageSid": "SM1", "MessageStatus": "x"}}),
     "Twilio voice": ("/voice/twilio", {"data": {"CallSid": "CA1", "From": CALLER}}),
     "Android": ("/sms/android", {"data": json.dumps(ANDROID), "content_type": "application/json"}),
+    "WhatsApp": (
+        "/whatsapp/meta",
+        {"data": json.dumps(WHATSAPP), "content_type": "application/json"},
+    ),
 }
 
 
@@ -79,5 +109,10 @@ def test_a_start_without_the_secrets_names_them(services, caplog):
     with caplog.at_level(logging.ERROR, logger="gateway.app"):
         create_app(services=services)
     logged = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
-    for setting in ("AT_WEBHOOK_TOKEN", "TWILIO_AUTH_TOKEN", "ANDROID_WEBHOOK_KEY"):
+    for setting in (
+        "AT_WEBHOOK_TOKEN",
+        "TWILIO_AUTH_TOKEN",
+        "ANDROID_WEBHOOK_KEY",
+        "WHATSAPP_APP_SECRET",
+    ):
         assert setting in logged

@@ -4,7 +4,7 @@
 daily limit, quiet hours, time zone, device id, enabled.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

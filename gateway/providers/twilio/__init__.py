@@ -16,6 +16,7 @@ PROVIDER = Provider(
     make_sender=sms.make_sender,
     place_call=voice.place_call,
     fetch_recording=voice.fetch_recording,
+    fetch_media=sms.fetch_media,
     signed_by="TWILIO_AUTH_TOKEN",
     in_use=in_use,
 )

@@ -1,9 +1,14 @@
-"""Sending SMS through Twilio's official SDK, pointed at `TWILIO_API_URL`.
+"""Sending SMS (and WhatsApp, to `whatsapp:` addresses) through Twilio's official SDK, pointed
+at `TWILIO_API_URL`. A WhatsApp reply leaves from the `whatsapp:` number the person wrote to;
+outside the messaging window the template is a Twilio Content SID (WHATSAPP_TEMPLATE_STATUS),
+its variable `1` the case reference.
 
 `client.api.base_url` is the SDK's own domain attribute, read on every request (protocols.md
 B4); the HTTP client gets a timeout, which the SDK does not set by default."""
 
 from __future__ import annotations
+
+import json
 
 import requests
 from twilio.base.exceptions import TwilioException
@@ -17,6 +22,7 @@ from ..base import OPTED_OUT, RETRY
 from .sms_status import SEND_ERRORS
 
 NAME = "twilio"
+WHATSAPP = "whatsapp:"
 TIMEOUT = 10.0
 
 
@@ -44,10 +50,20 @@ class TwilioSender:
         if not sender:
             raise PermanentSendError("no Twilio number to send from (TWILIO_FROM)", code="no_from")
         options = {"status_callback": self.status_callback} if self.status_callback else {}
+        to = message.to
+        if sender.startswith(WHATSAPP):
+            to = WHATSAPP + to.removeprefix(WHATSAPP)
+            template = (message.meta or {}).get("template")
+            if template:
+                variables = {str(i): str(p) for i, p in enumerate(template.get("params", []), 1)}
+                options |= {
+                    "content_sid": template["name"],
+                    "content_variables": json.dumps(variables),
+                }
+        if "content_sid" not in options:
+            options["body"] = message.body
         try:
-            created = self.client.messages.create(
-                to=message.to, from_=sender, body=message.body, **options
-            )
+            created = self.client.messages.create(to=to, from_=sender, **options)
         except requests.RequestException as exc:
             raise RetryableSendError(f"network: {type(exc).__name__}", code="network") from None
         except TwilioException as exc:

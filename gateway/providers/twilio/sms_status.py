@@ -61,6 +61,9 @@ def retryable(error_code: str | None) -> bool:
     return code.isascii() and code.isdigit() and SEND_ERRORS.rows.get(int(code)) == RETRY
 
 
+OUTSIDE_WINDOW_CODES = frozenset({"63016"})
+"""`ErrorCode` values meaning WhatsApp refused free-form text outside its messaging window."""
+
 OPTED_OUT_CODES = frozenset({"21610"})
 """`ErrorCode` values of a status callback that mean the person blocked our messages."""
 
@@ -72,6 +75,7 @@ ERROR_WORDS = {
     "30007": "filtered by the carrier",
     "30008": "unknown error",
     "21610": "recipient opted out",
+    "63016": "outside the WhatsApp messaging window",
     "30001": "queue overflow",
     "63018": "rate limited",
     "14107": "rate limited",

@@ -77,22 +77,55 @@
   $("reporter-sms-send").addEventListener("click", () => sendSms(reporter(), $("reporter-sms")));
   $("caseworker-sms-send").addEventListener("click", () => sendSms($("caseworker-number").value, $("caseworker-sms")));
 
-  async function fill(phone, box) {
+  function whatsappNumber() { return $("whatsapp-number").value.trim(); }
+  async function sendWhatsapp(extra) {
+    try { await post("/simulator/api/whatsapp", Object.assign({phone: whatsappNumber()}, extra)); }
+    catch (e) { alert(e); }
+    setTimeout(refresh, 800);
+  }
+  function readPhoto(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve({type: file.type, data: String(reader.result).split(",")[1]});
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
+  }
+  $("whatsapp-send").addEventListener("click", async () => {
+    const text = $("whatsapp-text").value.trim();
+    const file = $("whatsapp-photo").files[0];
+    $("whatsapp-text").value = "";
+    $("whatsapp-photo").value = "";
+    if (file) { return sendWhatsapp({text: text, photo: await readPhoto(file)}); }
+    if (text) { return sendWhatsapp({text: text}); }
+  });
+
+  async function fill(phone, box, channel) {
     if (!phone) { return; }
     try {
-      const res = await fetch("/simulator/api/inbox?phone=" + encodeURIComponent(phone));
+      const query = "?phone=" + encodeURIComponent(phone) + (channel ? "&channel=" + channel : "");
+      const res = await fetch("/simulator/api/inbox" + query);
       if (!res.ok) { return; }
       const data = await res.json();
       box.replaceChildren(...data.messages.map((m) => {
         const p = document.createElement("p");
         p.textContent = m.body;
         p.title = m.at + " (" + m.status + ")";
+        if (channel === "whatsapp") {
+          m.choices.forEach((c) => {   // WhatsApp's buttons and list rows: a tap answers
+            const b = document.createElement("button");
+            b.type = "button"; b.textContent = c.title;
+            b.addEventListener("click", () => sendWhatsapp({reply: c}));
+            p.append(document.createElement("br"), b);
+          });
+        }
         return p;
       }));
     } catch (e) { /* the next poll tries again */ }
   }
   function refresh() {
     fill(reporter(), $("reporter-inbox"));
+    fill(whatsappNumber(), $("whatsapp-inbox"), "whatsapp");
     fill($("caseworker-number").value, $("caseworker-inbox"));
   }
   setInterval(refresh, 2000);
