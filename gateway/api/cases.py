@@ -4,13 +4,14 @@ reporters sent, each read recorded in the case's audit trail."""
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request, send_file, url_for
+from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from casebridge import access, attachments, audit, caseview, referrals, refs
 from casebridge.models import Attachment, Case
 
+from ..downloads import attachment_response
 from . import bp, filters
 from .auth import require_org
 from .errors import not_found
@@ -81,14 +82,4 @@ def read_attachment(reference: str, attachment_id: int):
         raise not_found()
     ref = refs.format_ref(case.reference)
     audit.read(g.session, case, g.org, f"GET /api/v1/cases/{ref}/attachments/{row.id}")
-    response = send_file(
-        path,
-        mimetype=row.content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=f"{ref}-{row.id}{path.suffix}",
-        conditional=False,
-        etag=False,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(row, path, ref)

@@ -189,3 +189,34 @@ def test_exports_list_attachments_not_inline(
     )
     csv = client.get("/api/v1/export?format=csv", headers=auth(key)).get_data(as_text=True)
     assert hashlib.sha256(JPEG).hexdigest() in csv
+
+
+def test_the_workspace_lists_and_downloads_them(
+    client, services, sms_jobs, orgs, fake_graph, clock, sign_in_as
+):
+    """The case page lists the photo, and its link downloads it to the case's organisation
+    only (a read under the person's name); another organisation's caseworker gets 404."""
+    from tests.people import make_person
+
+    ref = report(client, sms_jobs, clock)
+    photo = fake_graph.add_media(JPEG, "image/jpeg")
+    say(client, sms_jobs, meta_webhooks.media(PHONE, "image", photo, "image/jpeg"), clock)
+    with services.db.session() as session:
+        attachment_id = session.scalar(select(Attachment.id))
+    url = f"/cases/{ref}/attachments/{attachment_id}"
+
+    sign_in_as(make_person(services, "PAR-JATENG"))
+    assert client.get(url).status_code == 404
+
+    siti = make_person(services, "SBMI-BWI", name="Siti Aminah")
+    sign_in_as(siti)
+    page = client.get(f"/cases/{ref}").get_data(as_text=True)
+    section = page[page.index('id="attachments"') :]
+    assert f'href="{url}"' in section and "Foto #" in section
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.data == JPEG
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert client.get(f"{url}9").status_code == 404
+    reads = [note for kind, note in events(services, ref) if kind == "read"]
+    assert any(note.endswith(f"/attachments/{attachment_id}") for note in reads)

@@ -7,13 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, get_flashed_messages, render_template
+from flask import Response, abort, current_app, g, get_flashed_messages, render_template
 from sqlalchemy import select
 
-from casebridge import access, actions, audit, caseview, conversation, parties, referrals, refs
+from casebridge import (
+    access,
+    actions,
+    attachments,
+    audit,
+    caseview,
+    conversation,
+    parties,
+    referrals,
+    refs,
+)
 from casebridge.exports import pdf
-from casebridge.models import Case, CaseEvent, Organisation, User, utcnow
+from casebridge.models import Attachment, Case, CaseEvent, Organisation, User, utcnow
 from gateway.api.cases import case_json
+from gateway.downloads import attachment_response
 
 from ..i18n import current_language
 from ..signin import required
@@ -70,6 +81,7 @@ def context(found: Case) -> dict[str, Any]:
         "reads": reads,
         "names": _names(events + reads, assignments),
         "lines": conversation.lines(g.session, found) if internal else [],
+        "files": attachments.for_case(g.session, found) if internal else [],
         "parties": list(zip(found.parties, view["parties"], strict=True)) if internal else [],
         "party_roles": parties.ROLES,
         "cooperative": parties.COOPERATIVE,
@@ -114,3 +126,20 @@ def referral_pdf(reference: str):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="referral-{ref}.pdf"'},
     )
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@required()
+def attachment(reference: str, attachment_id: int):
+    """A photo, document or voice note of the case, to those who may see it in full (not to
+    the organisation that only filed it); anything else answers as a missing page."""
+    found = find_case(reference)
+    row = g.session.get(Attachment, attachment_id)
+    if row is None or row.case_id != found.id or access.filer_only(g.session, found, g.org):
+        abort(404)
+    path = attachments.path_of(row, current_app.extensions["services"].settings.media_dir)
+    if path is None:
+        abort(404)
+    ref = refs.format_ref(found.reference)
+    audit.read(g.session, found, g.org, f"GET /cases/{ref}/attachments/{row.id}", VIA, me())
+    return attachment_response(row, path, ref)
