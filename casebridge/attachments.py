@@ -209,6 +209,16 @@ def retry_later(session: Session, row: Attachment, error: str) -> bool:
     if DOWNLOADS.retry_later(row) is None:
         fail(session, row, f"gave up: {error}")
         return False
+    case = session.get(Case, row.case_id) if row.case_id is not None else None
+    if case is not None:
+        record(
+            session,
+            case,
+            "attachment_retry",
+            f"provider:{row.provider}",
+            f"{row.kind} not downloaded yet, trying again: {row.error}",
+            data=_data(row),
+        )
     return True
 
 

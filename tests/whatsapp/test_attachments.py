@@ -138,7 +138,7 @@ def test_twilio_mms_photo_is_kept(client, services, sms_jobs, orgs, fake_twilio,
 
 
 def test_a_failed_download_is_retried(client, services, sms_jobs, orgs, fake_graph, clock):
-    report(client, sms_jobs, clock)
+    ref = report(client, sms_jobs, clock)
     photo = fake_graph.add_media(JPEG, "image/jpeg")
     fake_graph.media_failures = 1
     say(client, sms_jobs, meta_webhooks.media(PHONE, "image", photo, "image/jpeg"), clock)
@@ -147,6 +147,8 @@ def test_a_failed_download_is_retried(client, services, sms_jobs, orgs, fake_gra
         assert (row.status, row.attempts) == ("retrying", 1)
         assert "500" in row.error
         attachment_id = row.id
+    retried = [note for kind, note in events(services, ref) if kind == "attachment_retry"]
+    assert len(retried) == 1 and "trying again" in retried[0]
     queues.enqueue(services.redis, queues.DOWNLOAD_MEDIA, attachment_id)
     sms_jobs.run()
     with services.db.session() as session:
