@@ -27,9 +27,10 @@ from ivr_scripts.step import Step
 
 from ...voice import callback, calls, fields, links
 from ...voice import metrics as voice_metrics
-from ...voice.jobs import download
+from ...voice.jobs import MAX_RECORDING_BYTES
 from ...voice.store import valid_call_id
 from ...webhooks import at_token_required
+from ..media import download
 
 NAME = "africastalking"
 PATH = "/voice/africastalking"
@@ -173,4 +174,6 @@ def place_call(settings: Settings, phone: str) -> str:
 
 def fetch_recording(settings: Settings, url: str) -> tuple[bytes, str]:
     """A recording's audio, only from AT's own hosts (its recording URLs need no credentials)."""
-    return download(url, (urlsplit(settings.at_voice_url).netloc, *RECORDING_HOSTS))
+    return download(
+        url, (urlsplit(settings.at_voice_url).netloc, *RECORDING_HOSTS), MAX_RECORDING_BYTES
+    )

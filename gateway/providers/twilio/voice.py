@@ -25,9 +25,10 @@ from ivr_scripts.step import Step
 
 from ...voice import calls, fields, links
 from ...voice import metrics as voice_metrics
-from ...voice.jobs import download
+from ...voice.jobs import MAX_RECORDING_BYTES
 from ...voice.store import valid_call_id
 from ...webhooks import twilio_signature_required
+from ..media import download
 
 NAME = "twilio"
 PATH = "/voice/twilio"
@@ -147,4 +148,4 @@ def fetch_recording(settings: Settings, url: str) -> tuple[bytes, str]:
     ours = urlsplit(settings.twilio_api_url).netloc
     if settings.twilio_account_sid and settings.twilio_auth_token and urlsplit(url).netloc == ours:
         auth = (settings.twilio_account_sid, settings.twilio_auth_token)
-    return download(url, (ours, *RECORDING_HOSTS), auth)
+    return download(url, (ours, *RECORDING_HOSTS), MAX_RECORDING_BYTES, auth=auth)
