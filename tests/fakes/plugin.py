@@ -32,6 +32,7 @@ __all__ = [
     "settings_overrides",
     "sms_jobs",
     "twilio_server",
+    "whatsapp_settings",
 ]
 
 
@@ -89,6 +90,20 @@ def provider_settings(fake_at, fake_twilio) -> dict:
         "twilio_api_url": fake_twilio.url,
         "twilio_from": TWILIO_FROM,
         "allow_unsigned_webhooks": False,
+    }
+
+
+@pytest.fixture
+def whatsapp_settings(provider_settings, fake_graph) -> dict:
+    """The SMS providers, and WhatsApp's Cloud API against the fake Graph API."""
+    return {
+        **provider_settings,
+        "whatsapp_token": WHATSAPP_TOKEN,
+        "whatsapp_phone_number_id": WHATSAPP_PHONE_NUMBER_ID,
+        "whatsapp_app_secret": WHATSAPP_APP_SECRET,
+        "whatsapp_verify_token": WHATSAPP_VERIFY_TOKEN,
+        "whatsapp_api_url": fake_graph.api_url,
+        "whatsapp_template_status": WHATSAPP_TEMPLATE,
     }
 
 
