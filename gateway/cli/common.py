@@ -32,6 +32,16 @@ def load_settings(create_instance: bool = False, secret: bool = True) -> Setting
         raise click.ClickException(str(exc)) from exc
 
 
+def shared_redis_url(settings: Settings) -> str | None:
+    """The Redis the service uses: `REDIS_URL`, else the embedded one of a `pengaduan serve`
+    running on this instance; None when neither."""
+    if settings.redis_url:
+        return settings.redis_url
+    from ..embedded_redis import running_url
+
+    return running_url(settings.instance_dir)
+
+
 def open_database(settings: Settings) -> Database:
     """The database, brought up to date first when it is SQLite."""
     db = Database(settings.database_url)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +22,7 @@ from ..providers.android.phones import from_row
 from ..providers.android.protocol import PHONE_NAME
 from ..providers.android.sender import send_error
 from ..services import Services
-from .common import load_settings, open_database, table
+from .common import load_settings, open_database, shared_redis_url, table
 
 
 @click.group("phones")
@@ -36,13 +37,14 @@ def _database():
 
 def _services() -> Services:
     settings = load_settings()
-    if settings.redis_url is None:
+    url = shared_redis_url(settings)
+    if url is None:
         raise click.ClickException(
-            "the phones' state (last ping, sent today) is in Redis: set REDIS_URL to the "
-            "Redis `pengaduan serve` and the workers use"
+            "the phones' state (last ping, sent today) is in the service's Redis: set "
+            "REDIS_URL, or run this while `pengaduan serve` runs on this instance"
         )
     open_database(settings).dispose()  # SQLite: brought up to date
-    return Services.build(settings)
+    return Services.build(dataclasses.replace(settings, redis_url=url))
 
 
 @command.command("add")

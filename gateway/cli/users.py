@@ -12,7 +12,7 @@ from casebridge.models import Organisation, Role
 
 from ..services import connect_redis
 from ..web import websessions
-from .common import load_settings, open_database, table
+from .common import load_settings, open_database, shared_redis_url, table
 
 
 class _Refused(click.ClickException):
@@ -36,9 +36,13 @@ def _user(session, email: str):
 
 
 def _end_sessions(settings) -> Callable[[int], int]:
-    if settings.redis_url is None:
-        raise _Refused("REDIS_URL is not set: the sessions to end live in the server's Redis")
-    redis = connect_redis(settings.redis_url)
+    url = shared_redis_url(settings)
+    if url is None:
+        raise _Refused(
+            "the sessions to end live in the service's Redis: set REDIS_URL, or run this "
+            "while `pengaduan serve` runs on this instance"
+        )
+    redis = connect_redis(url)
     return lambda user_id: websessions.end_all(redis, user_id)
 
 

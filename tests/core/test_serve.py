@@ -34,6 +34,22 @@ def embedded_redis_pids(folder: Path) -> set[int]:
     return found
 
 
+def _commands_beside_serve(folder: Path, env: dict, exe: Path) -> subprocess.CompletedProcess:
+    """Commands that need the service's Redis (ending a person's sessions, the phones'
+    state) reach the embedded one of the `serve` running in this folder."""
+    demo = Path(__file__).resolve().parents[2] / "gateway" / "demo" / "organisations.yaml"
+    script = (
+        f"{exe} orgs load {demo} && "
+        f"{exe} users invite ana@example.org --org KOORD --role coordinator && "
+        f"{exe} phones list && {exe} users disable ana@example.org"
+    )
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=folder, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_signal):
@@ -74,9 +90,12 @@ def test_serve_on_a_bare_folder_answers_and_stops_cleanly(tmp_path: Path, stop_s
         ) as r:
             assert r.read().startswith(b"CON "), "an unsigned hop on a local trial is answered"
         assert (tmp_path / "instance" / "pengaduan.db").exists()
+        beside = _commands_beside_serve(tmp_path, env, exe)
+        assert "every session of theirs has ended" in beside.stdout, beside.stdout
         proc.send_signal(stop_signal)
         out, _ = proc.communicate(timeout=30)
         assert embedded_redis_pids(tmp_path) == set(), "an embedded redis-server was left running"
+        assert not (tmp_path / "instance" / "redis" / "address").exists()
     finally:
         if proc.poll() is None:  # a failed assertion: still stop it the polite way first
             proc.send_signal(signal.SIGTERM)
