@@ -1,5 +1,5 @@
-"""People's accounts: invitations (one-time links, 72 hours), passwords (argon2id), the second
-factor (an authenticator app's TOTP codes, or a code by SMS), disabling and resetting.
+"""People's accounts: invitations (one-time links, 72 hours), passwords (argon2id), enrolling
+the second factor (`casebridge.second_factor`), disabling and resetting.
 
 Who may invite whom: a coordinator anyone to any organisation; an organisation's admin only
 caseworkers and admins of their own organisation; the console (`by=None`) anyone. The
@@ -11,14 +11,12 @@ every session of the person at once."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from redis import Redis
@@ -26,8 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clean, outbox, phones, texts
+from . import clean, phones
 from .models import Invite, Organisation, Role, User, utcnow
+from .second_factor import FACTORS, SMS, TOTP, check_sms_code, check_totp, new_totp_secret
 
 INVITE_LIFETIME = timedelta(hours=72)
 MIN_PASSWORD = 12
@@ -51,25 +50,12 @@ WEAK_PASSWORDS = frozenset(
     }
 )
 """Refused although long enough (besides any password that is one repeated character)."""
-TOTP = "totp"
-SMS = "sms"
-FACTORS = (TOTP, SMS)
-SMS_CODE_LIFETIME = timedelta(minutes=10)
-SMS_CODES_PER_HOUR = 5
-"""At most this many codes are sent to one person in an hour (each costs an SMS and could
-be used to pester their phone)."""
 ENROL_LIFETIME = timedelta(minutes=20)
 """How long a chosen password and factor wait for the confirming code during enrolment."""
-ISSUER = "Pengaduan"
-SIGN_IN_CODE = "sign_in_code"
-"""The outbox purpose of an SMS sign-in code."""
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _DUMMY_HASH = _hasher.hash("not a password of anyone " + secrets.token_hex(8))
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-_TOTP_USED = "pgd:totp-used:"
-_SMS_CODE = "pgd:sms-code:"
-_SMS_SENT = "pgd:sms-codes-sent:"
 _ENROL = "pgd:enrol:"
 
 
@@ -255,81 +241,6 @@ def verify_password(session: Session, email: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
-
-
-# --- the second factor ---------------------------------------------------------------------
-
-
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
-def totp_uri(user: User, secret: str) -> str:
-    """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def check_totp(redis: Redis, user_id: int, secret: str, code: str) -> bool:
-    """A code from the app, within one 30-second step either side, and never the same code
-    twice for the person while it could still be valid."""
-    code = (code or "").strip().replace(" ", "")
-    if not (code.isascii() and code.isdigit() and len(code) == 6) or not secret:
-        return False
-    if not pyotp.TOTP(secret).verify(code, valid_window=1):
-        return False
-    return bool(redis.set(f"{_TOTP_USED}{user_id}:{code}", 1, nx=True, ex=120))
-
-
-def _sms_hash(user_id: int, code: str) -> str:
-    return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
-
-
-def send_sms_code(
-    session: Session, redis: Redis, user: User, provider: str, phone: str | None = None
-) -> int | None:
-    """Queue a new 6-digit sign-in code by SMS (the one before it stops working); returns the
-    outbox message id to enqueue after the commit, or None when nothing was queued (no phone,
-    `SMS_CODES_PER_HOUR` reached, or the number said STOP)."""
-    phone = phone or user.phone
-    if not phone:
-        return None
-    sent = redis.pipeline(transaction=True)
-    sent.set(_SMS_SENT + str(user.id), 0, ex=3600, nx=True)
-    sent.incr(_SMS_SENT + str(user.id))
-    if sent.execute()[1] > SMS_CODES_PER_HOUR:
-        return None
-    code = f"{secrets.randbelow(10**6):06d}"
-    redis.set(
-        _SMS_CODE + str(user.id),
-        _sms_hash(user.id, code),
-        ex=int(SMS_CODE_LIFETIME.total_seconds()),
-    )
-    body = texts.render("sign_in_code", user.language, code=code)
-    message = outbox.queue(session, phone, body, SIGN_IN_CODE, provider)
-    return message.id if message is not None else None
-
-
-def check_sms_code(redis: Redis, user_id: int, code: str) -> bool:
-    """The code last sent to the person, within 10 minutes; it works once."""
-    code = (code or "").strip()
-    if not (code.isascii() and code.isdigit() and len(code) == 6):
-        return False
-    key = _SMS_CODE + str(user_id)
-    stored = redis.get(key)
-    if stored is None:
-        return False
-    stored = stored.decode() if isinstance(stored, bytes) else stored
-    if not hmac.compare_digest(stored, _sms_hash(user_id, code)):
-        return False
-    return bool(redis.delete(key))  # a second use of the same code finds nothing
-
-
-def check_second_factor(redis: Redis, user: User, code: str) -> bool:
-    if user.second_factor == TOTP:
-        return check_totp(redis, user.id, user.totp_secret or "", code)
-    if user.second_factor == SMS:
-        return check_sms_code(redis, user.id, code)
-    return False
 
 
 # --- enrolment: the invitation's password and second factor ----------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyotp
 from sqlalchemy import select
 
-from casebridge import accounts
+from casebridge import accounts, second_factor
 from casebridge.models import Organisation, Role, User
 
 PASSWORD = "a long enough passphrase"
@@ -19,7 +19,7 @@ def make_person(
     email: str | None = None,
     name: str | None = None,
     phone: str | None = None,
-    factor: str = accounts.TOTP,
+    factor: str = second_factor.TOTP,
 ) -> User:
     """A person of organisation `code` who can sign in now with `PASSWORD` and (for TOTP)
     the code `totp_code(user)`. The returned object is detached; its ids and fields read."""
@@ -33,7 +33,7 @@ def make_person(
             role=str(role),
             password_hash=accounts.hash_password(PASSWORD),
             second_factor=factor,
-            totp_secret=accounts.new_totp_secret() if factor == accounts.TOTP else None,
+            totp_secret=second_factor.new_totp_secret() if factor == second_factor.TOTP else None,
         )
         session.add(user)
         session.flush()

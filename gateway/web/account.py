@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import segno
 from flask import Blueprint, current_app, redirect, render_template, request, session
 
-from casebridge import accounts, phones
+from casebridge import accounts, phones, second_factor
 from casebridge.models import User, utcnow
 from workers import queues
 
@@ -93,8 +93,8 @@ def _password_step():
             return _login_page(error="account_wrong", status=401, email=email)
         throttle.give_back(services.redis, email, _address())
         message_id = None
-        if user.second_factor == accounts.SMS:
-            message_id = accounts.send_sms_code(
+        if user.second_factor == second_factor.SMS:
+            message_id = second_factor.send_sms_code(
                 db_session, services.redis, user, services.settings.sms_provider
             )
         session[PENDING] = {"user": user.id, "at": int(time.time()), "pw": _mark(user)}
@@ -127,7 +127,7 @@ def _code_step():
         if not throttle.take(services.redis, user.email, _address()):
             session.pop(PENDING, None)
             return _login_page(error="account_throttled", status=429)
-        if not accounts.check_second_factor(services.redis, user, request.form.get("code", "")):
+        if not second_factor.check(services.redis, user, request.form.get("code", "")):
             return _login_page(
                 "code",
                 error="account_wrong",
@@ -164,7 +164,7 @@ def _invite_page(invite, step: str, error: str | None = None, status: int = 200,
 
 
 def _qr(user: User, secret: str) -> str:
-    return segno.make(accounts.totp_uri(user, secret), error="m").svg_data_uri(scale=4)
+    return segno.make(second_factor.totp_uri(user, secret), error="m").svg_data_uri(scale=4)
 
 
 def _totp_extra(user: User, secret: str | None) -> dict:
@@ -197,8 +197,8 @@ def invite(token: str):
         except accounts.AccountError as exc:
             return _invite_page(found, "password", error=exc.key, status=400)
         message_id = None
-        if enrolment.factor == accounts.SMS:
-            message_id = accounts.send_sms_code(
+        if enrolment.factor == second_factor.SMS:
+            message_id = second_factor.send_sms_code(
                 db_session, services.redis, found.user, services.settings.sms_provider
             )
         page = _invite_page(

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from casebridge import accounts
+from casebridge import accounts, second_factor
 from casebridge.models import Invite, Message, Organisation, Role, User, utcnow
 from tests.people import PASSWORD, make_person, totp_code
 
@@ -124,13 +124,13 @@ def test_a_totp_code_works_once_and_only_near_its_time(services, orgs):
     code = totp_code(user)
     with services.db.session() as s:
         person = s.get(User, user.id)
-        assert accounts.check_second_factor(services.redis, person, code)
-        assert not accounts.check_second_factor(services.redis, person, code)  # replayed
+        assert second_factor.check(services.redis, person, code)
+        assert not second_factor.check(services.redis, person, code)  # replayed
         later = totp_code(user, at=utcnow() + timedelta(seconds=30))
-        assert accounts.check_second_factor(services.redis, person, later)  # the next step
+        assert second_factor.check(services.redis, person, later)  # the next step
         far = totp_code(user, at=utcnow() + timedelta(minutes=3))
-        assert not accounts.check_second_factor(services.redis, person, far)
-        assert not accounts.check_second_factor(services.redis, person, "12345x")
+        assert not second_factor.check(services.redis, person, far)
+        assert not second_factor.check(services.redis, person, "12345x")
 
 
 def sent_code(services) -> str:
@@ -143,30 +143,32 @@ def test_an_sms_code_goes_through_the_outbox_works_once_and_for_ten_minutes(serv
     user = make_person(services, "SBMI-BWI", phone="+6281234567001", factor="sms")
     with services.db.session() as s:
         person = s.get(User, user.id)
-        message_id = accounts.send_sms_code(s, services.redis, person, "simulator")
+        message_id = second_factor.send_sms_code(s, services.redis, person, "simulator")
     with services.db.session() as s:
         message = s.get(Message, message_id)
         assert message.phone == "+6281234567001" and message.purpose == "sign_in_code"
         assert message.status == "queued" and message.case_id is None
     code = sent_code(services)
     assert code not in str(services.redis.get(f"pgd:sms-code:{user.id}"))  # stored hashed
-    assert accounts.check_sms_code(services.redis, user.id, code)
-    assert not accounts.check_sms_code(services.redis, user.id, code)  # used
+    assert second_factor.check_sms_code(services.redis, user.id, code)
+    assert not second_factor.check_sms_code(services.redis, user.id, code)  # used
     with services.db.session() as s:
-        accounts.send_sms_code(s, services.redis, s.get(User, user.id), "simulator")
+        second_factor.send_sms_code(s, services.redis, s.get(User, user.id), "simulator")
     code = sent_code(services)
     key = f"pgd:sms-code:{user.id}"
     assert 590 <= services.redis.ttl(key) <= 600  # Redis forgets it after 10 minutes
     services.redis.expire(key, 1)
     time.sleep(1.1)
-    assert not accounts.check_sms_code(services.redis, user.id, code)
+    assert not second_factor.check_sms_code(services.redis, user.id, code)
 
 
 def test_no_more_than_five_sms_codes_an_hour(services, orgs):
     user = make_person(services, "SBMI-BWI", phone="+6281234567001", factor="sms")
     with services.db.session() as s:
         person = s.get(User, user.id)
-        sent = [accounts.send_sms_code(s, services.redis, person, "simulator") for _ in range(7)]
+        sent = [
+            second_factor.send_sms_code(s, services.redis, person, "simulator") for _ in range(7)
+        ]
     assert all(sent[:5]) and sent[5:] == [None, None]
     with services.db.session() as s:
         assert len(s.scalars(select(Message)).all()) == 5
