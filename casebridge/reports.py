@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from . import clean, phones, places, taxonomy
+from .origin import Origin, parse_origin
 
 CHANNELS = ("desk", "web", "chatbot", "api", "ussd", "sms", "voice", "whatsapp")
 _TOP = {"reporter", "worker", "category", "description", "organisation", "channel", "consent"}
@@ -98,7 +99,7 @@ def _unknown(errors: dict, prefix: str, data: dict, known: set[str]) -> None:
         errors[f"{prefix}{name}"] = "unknown field"
 
 
-def _origin_error(origin: places.Origin, province: str | None) -> str:
+def _origin_error(origin: Origin, province: str | None) -> str:
     """Why a typed regency is refused: unknown, only a province, or not in the province given."""
     if origin.conflict:
         home = places.province(origin.regency.province_code)
@@ -164,7 +165,7 @@ def from_api(data: Any) -> Report:
     regency = regency_code = None
     regency_raw = _text(errors, "worker.regency", worker.get("regency"), 100)
     if regency_raw:
-        origin = places.parse_origin(regency_raw, within=province)
+        origin = parse_origin(regency_raw, within=province)
         if origin.regency is None or origin.conflict:
             errors["worker.regency"] = _origin_error(origin, province)
         else:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import places
 from .models import Case, Organisation
+from .origin import parse_origin
 from .status import OPEN_STATUSES
 
 
@@ -52,7 +53,7 @@ def covers(org: Organisation, facts: CaseFacts) -> bool:
 
 @cache
 def _province_of(regency: str) -> str | None:
-    origin = places.parse_origin(regency)
+    origin = parse_origin(regency)
     return origin.province.code if origin.province else None
 
 

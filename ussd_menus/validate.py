@@ -14,6 +14,7 @@ from typing import Any
 from rapidfuzz.utils import default_process
 
 from casebridge import places, refs, taxonomy
+from casebridge.origin import Origin, parse_origin
 from casebridge.phones import normalise_for_country
 
 NAME_MAX = 60
@@ -85,8 +86,8 @@ def _regencies(text: str, province_code: str | None) -> tuple:
 
 
 @lru_cache(maxsize=4096)
-def _origin(text: str, province_code: str | None) -> places.Origin:
-    return places.parse_origin(text, within=province_code)
+def _origin(text: str, province_code: str | None) -> Origin:
+    return parse_origin(text, within=province_code)
 
 
 def province(text: str, answers: dict) -> Result:

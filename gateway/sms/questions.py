@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from casebridge import places, taxonomy
+from casebridge.origin import parse_origin
 from casebridge.places import fold
 
 from . import texts
@@ -192,7 +193,7 @@ class AskAgain(Exception):
 
 
 def _origin(text: str, lang: str) -> Answers | None:
-    origin = places.parse_origin(text)
+    origin = parse_origin(text)
     if origin.conflict:
         raise AskAgain(
             texts.render(

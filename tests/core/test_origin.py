@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from casebridge import places
+from casebridge.origin import parse_origin
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ ANSWERS = [
 
 @pytest.mark.parametrize("answer", ANSWERS, ids=lambda a: f"{a.typed}@{a.within}")
 def test_parse_origin(answer):
-    origin = places.parse_origin(answer.typed, within=answer.within)
+    origin = parse_origin(answer.typed, within=answer.within)
     assert origin.state == answer.state
     assert (origin.regency.name if origin.regency else None) == answer.regency
     if answer.state == "conflict":
@@ -109,5 +109,5 @@ def test_parse_origin(answer):
 
 
 def test_equally_good_regencies_are_all_offered():
-    origin = places.parse_origin("Malang, Jawa Timur")
+    origin = parse_origin("Malang, Jawa Timur")
     assert [r.name for r in origin.alternatives] == ["Kabupaten Malang", "Kota Malang"]
