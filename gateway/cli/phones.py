@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-import requests
-from android_sms_gateway.errors import APIError
 from sqlalchemy import select
 
 from casebridge import secretbox
@@ -17,10 +15,9 @@ from casebridge.models import GatewayPhone, Organisation
 from casebridge.phone_choice import parse_quiet
 
 from ..providers.android import DEFAULT, PATH, overview
-from ..providers.android.connect import register
+from ..providers.android.connect import register_or_explain
 from ..providers.android.phones import from_row
 from ..providers.android.protocol import PHONE_NAME
-from ..providers.android.sender import send_error
 from ..services import Services
 from .common import load_settings, open_database, shared_redis_url, table
 
@@ -115,22 +112,7 @@ def connect(name: str) -> None:
         except secretbox.SecretBoxError as exc:
             raise click.ClickException(f"phone {name}: {exc}") from None
     url = f"{settings.public_base_url.rstrip('/')}{PATH}/{name}"
-    if url.startswith("http://") and not url.startswith("http://127.0.0.1"):
-        click.echo(f"warning: the phone only calls HTTPS addresses, not {url}", err=True)
-    try:
-        rows = register(phone, url)
-    except APIError as exc:
-        raise click.ClickException(f"the phone refused: {send_error(exc)}") from None
-    except requests.HTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else "?"
-        raise click.ClickException(f"the phone refused: HTTP {status}") from None
-    except (KeyError, ValueError):
-        raise click.ClickException("the phone's answer was not understood") from None
-    except requests.RequestException as exc:
-        raise click.ClickException(
-            f"could not reach {phone.url} ({type(exc).__name__}): is the phone on, and the "
-            "app's server started?"
-        ) from None
+    rows = register_or_explain(phone, url, phone.url)
     click.echo(table(rows, ("event", "id", "url", "action")))
 
 

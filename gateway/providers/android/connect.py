@@ -36,10 +36,19 @@ def connect() -> None:
             "the signing key from the app (Settings > Webhooks > Signing Key)",
             err=True,
         )
+    rows = register_or_explain(
+        default_phone(settings), url, f"ANDROID_GATEWAY_URL {settings.android_gateway_url}"
+    )
+    click.echo(table(rows, ("event", "id", "url", "action")))
+
+
+def register_or_explain(phone: Phone, url: str, where: str) -> list[tuple[str, str, str, str]]:
+    """`register`, with every way it can fail said in one line for the console (`where`: how
+    the operator knows the phone's address)."""
     if url.startswith("http://") and not url.startswith("http://127.0.0.1"):
         click.echo(f"warning: the phone only calls HTTPS addresses, not {url}", err=True)
     try:
-        rows = register(default_phone(settings), url)
+        return register(phone, url)
     except APIError as exc:
         raise click.ClickException(f"the phone refused: {send_error(exc)}") from None
     except requests.HTTPError as exc:
@@ -49,10 +58,9 @@ def connect() -> None:
         raise click.ClickException("the phone's answer was not understood") from None
     except requests.RequestException as exc:
         raise click.ClickException(
-            f"could not reach ANDROID_GATEWAY_URL {settings.android_gateway_url} "
-            f"({type(exc).__name__}): is the phone on, and the app's server started?"
+            f"could not reach {where} ({type(exc).__name__}): is the phone on, and the app's "
+            "server started?"
         ) from None
-    click.echo(table(rows, ("event", "id", "url", "action")))
 
 
 def register(phone: Phone, url: str) -> list[tuple[str, str, str, str]]:
