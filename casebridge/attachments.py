@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from . import private_files
 from .attempts import Backoff, Durable
 from .models import Attachment, AttachmentStatus, Case, utcnow
+from .models.encrypted import matches
 from .timeline import record
 
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)
@@ -127,7 +128,7 @@ def link_waiting(session: Session, case: Case) -> None:
     rows = session.scalars(
         select(Attachment)
         .where(
-            Attachment.phone == case.reporter.phone,
+            matches(session, Attachment.phone_index, case.reporter.phone),
             Attachment.case_id.is_(None),
             Attachment.received_at > utcnow() - LINK_WINDOW,
         )

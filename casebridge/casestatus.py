@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, pins, refs
 from .models import Case, Reporter
+from .models.encrypted import matches
 from .notify import public_name
 
 MAX_TRIES = 5
@@ -72,7 +73,7 @@ def for_phone(session: Session, phone: str, channel: str, limit: int = 5) -> lis
     rows = session.scalars(
         select(Case)
         .join(Reporter, Reporter.id == Case.reporter_id)
-        .where(Reporter.phone == phone)
+        .where(matches(session, Reporter.phone_index, phone))
         .order_by(Case.created_at.desc(), Case.id.desc())
         .limit(limit)
     ).all()

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import private_files
+from .datakeys import DataKeys
+from .models.encrypted import fill_blind_indexes
 
 
 def make_engine(url: str) -> Engine:
@@ -38,12 +40,17 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    """One engine and its session factory."""
+    """One engine and its session factory. `keys` (the instance's `DATA_KEY`) encrypt and
+    decrypt the personal columns and fill their blind indexes; without them those columns
+    cannot be read or written."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, keys: DataKeys | None = None):
         self.url = url
+        self.keys = keys
         self.engine = make_engine(url)
+        self.engine.dialect.data_keys = keys
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessions, "before_flush", fill_blind_indexes)
 
     @property
     def is_sqlite(self) -> bool:

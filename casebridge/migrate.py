@@ -7,19 +7,23 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from .datakeys import DataKeys
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def config(url: str) -> Config:
+def config(url: str, keys: DataKeys | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
+    cfg.attributes["data_keys"] = keys
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(config(url), revision)
+def upgrade(url: str, revision: str = "head", keys: DataKeys | None = None) -> None:
+    """Bring the schema to `revision`; `keys` encrypt what an older version stored plain."""
+    command.upgrade(config(url, keys), revision)
 
 
 def current(url: str) -> str | None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from . import gsm
 from .attempts import Backoff, Durable
 from .models import Case, Message, Reporter, utcnow
+from .models.encrypted import matches
 from .models.messages import MessageStatus
 from .timeline import record
 
@@ -26,7 +27,12 @@ OUTBOX = Durable(
 
 
 def _opted_out(session: Session, phone: str) -> bool:
-    return bool(session.scalar(select(Reporter.opted_out).where(Reporter.phone == phone)) or False)
+    return bool(
+        session.scalar(
+            select(Reporter.opted_out).where(matches(session, Reporter.phone_index, phone))
+        )
+        or False
+    )
 
 
 def queue(

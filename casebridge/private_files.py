@@ -8,6 +8,7 @@ import os
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 FOLDER_MODE = 0o700
@@ -38,24 +39,26 @@ def file(path: Path) -> Path:
     return path
 
 
-def read_or_create_key(path: Path, wait: float = KEY_WAIT_SECONDS) -> str:
-    """The secret in `path`, generated if the file does not exist. Safe when many processes
-    start at once: the key is written to a temporary file and linked into place whole, so
-    every process reads the same, complete key."""
+def read_or_create_key(
+    path: Path, wait: float = KEY_WAIT_SECONDS, make: Callable[[], str] | None = None
+) -> str:
+    """The secret in `path`, generated (by `make`) if the file does not exist. Safe when many
+    processes start at once: the key is written to a temporary file and linked into place
+    whole, so every process reads the same, complete key."""
     folder(path.parent)
     deadline = time.monotonic() + wait
     while True:
         try:
             key = path.read_text().strip()
         except FileNotFoundError:
-            _publish(path, secrets.token_urlsafe(48))
+            _publish(path, make() if make else secrets.token_urlsafe(48))
             continue
         if key:
             return key
         if time.monotonic() > deadline:  # left so by an older version that crashed mid-write
             raise PrivateFileError(
-                f"the secret key file {path} is empty: delete it (a new key is generated) "
-                "or set SECRET_KEY"
+                f"the key file {path} is empty: delete it (a new key is generated) "
+                "or set the key in the environment"
             )
         time.sleep(0.05)
 
@@ -72,3 +75,19 @@ def _publish(path: Path, key: str) -> None:
             os.link(tmp, path)
     finally:
         os.unlink(tmp)
+
+
+def replace(path: Path, text: str) -> None:
+    """Write `text` to `path` in one step (a temporary file renamed over it), owner-only."""
+    folder(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

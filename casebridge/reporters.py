@@ -7,12 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .models import ContactEvent, Message, Reporter, utcnow
+from .models.encrypted import matches
 from .models.messages import MessageStatus
 
 
 def get_or_create(session: Session, phone: str, language: str = "id") -> Reporter:
     """The reporter for a phone, created safely even when two jobs race for it."""
-    reporter = session.scalar(select(Reporter).where(Reporter.phone == phone))
+    reporter = session.scalar(select(Reporter).where(matches(session, Reporter.phone_index, phone)))
     if reporter is not None:
         return reporter
     try:
@@ -22,11 +23,13 @@ def get_or_create(session: Session, phone: str, language: str = "id") -> Reporte
             session.flush()
         return reporter
     except IntegrityError:
-        return session.scalars(select(Reporter).where(Reporter.phone == phone)).one()
+        return session.scalars(
+            select(Reporter).where(matches(session, Reporter.phone_index, phone))
+        ).one()
 
 
 def find(session: Session, phone: str) -> Reporter | None:
-    return session.scalar(select(Reporter).where(Reporter.phone == phone))
+    return session.scalar(select(Reporter).where(matches(session, Reporter.phone_index, phone)))
 
 
 def opt_out(
@@ -42,7 +45,7 @@ def opt_out(
         update(Message)
         .where(
             Message.direction == "out",
-            Message.phone == phone,
+            matches(session, Message.phone_index, phone),
             Message.status.in_((MessageStatus.QUEUED, MessageStatus.RETRYING)),
         )
         .values(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 from . import private_files
+from .datakeys import KEY_FILE as DATA_KEY_FILE
+from .datakeys import DataKeyError, DataKeys
 
 DATABASE_FILE = "pengaduan.db"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
@@ -82,6 +85,12 @@ class Settings:
     media_path: str | None = None
     """Where attachments are stored; default INSTANCE_PATH/media."""
     max_media_bytes: int = 16 * 1024 * 1024
+    data_key: str = ""
+    """DATA_KEY: the keys personal data is encrypted under, the current first (commas)."""
+    data_key_file: Path | None = None
+    """On embedded defaults, the instance's generated keyring (`with_secret` sets it)."""
+    retention_days: int = 730
+    """Days after a case is closed that its personal data is kept."""
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -113,6 +122,7 @@ class Settings:
             "database_url": get("DATABASE_URL") or f"sqlite:///{inst / DATABASE_FILE}",
             "redis_url": get("REDIS_URL"),
             "secret_key": get("SECRET_KEY") or "",
+            "data_key": get("DATA_KEY") or "",
             "extra": dict(merged),
         }
         for f in fields(cls):
@@ -138,6 +148,8 @@ class Settings:
         return settings
 
     def validate(self) -> None:
+        if self.retention_days < 1:
+            raise SettingsError(f"RETENTION_DAYS must be at least 1, not {self.retention_days}")
         if self.sms_provider not in SMS_PROVIDERS:
             raise SettingsError(
                 f"SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {self.sms_provider!r}"
@@ -169,19 +181,46 @@ class Settings:
                 missing.append(db_file)
         return missing
 
+    @cached_property
+    def data_keys(self) -> DataKeys:
+        """The keyring personal data is encrypted under (`with_secret` makes sure of one)."""
+        try:
+            if self.data_key:
+                return DataKeys.from_text(self.data_key)
+            if self.data_key_file is not None:
+                return DataKeys.from_file(self.data_key_file)
+        except (DataKeyError, private_files.PrivateFileError) as exc:
+            raise SettingsError(str(exc)) from exc
+        raise SettingsError(
+            "DATA_KEY is required when DATABASE_URL or REDIS_URL is set: it encrypts the "
+            "reporters' personal data, and every process must share it. Generate one with "
+            "`python3 -c 'import base64, secrets; "
+            "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'`"
+            f"{self._instance_hint(DATA_KEY_FILE)}."
+        )
+
+    def _instance_hint(self, name: str) -> str:
+        key_file = self.instance_dir / name
+        if key_file.is_file():
+            return f" (to keep the key this instance generated, use the contents of {key_file})"
+        return ""
+
     def with_secret(self) -> Settings:
-        """Return settings whose secret key is set. On embedded defaults it is generated into
-        the instance folder (once, however many processes start at the same moment); anywhere
-        else SECRET_KEY is required."""
+        """Return settings whose secret key and data key are set. On embedded defaults they
+        are generated into the instance folder (once, however many processes start at the
+        same moment); anywhere else SECRET_KEY and DATA_KEY are required."""
+        settings = self._with_secret_key()
+        if not settings.data_key and settings.embedded:
+            settings = _replace(settings, data_key_file=settings.instance_dir / DATA_KEY_FILE)
+        settings.data_keys  # noqa: B018 - fails now, with its explanation, when it is unusable
+        return settings
+
+    def _with_secret_key(self) -> Settings:
         if self.secret_key:
             return self
         key_file = self.instance_dir / SECRET_KEY_FILE
         if not self.embedded:
-            hint = (
-                f" (to keep the key this instance generated, use the contents of {key_file})"
-                if key_file.is_file()
-                else ""
-            )
+            hint = self._instance_hint(SECRET_KEY_FILE)
             raise SettingsError(
                 "SECRET_KEY is required when DATABASE_URL or REDIS_URL is set: it signs "
                 "sessions and keys the PIN hashes, and every process must share it. Set it to "

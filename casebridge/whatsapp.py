@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import refs
 from .models import Case, Message, utcnow
+from .models.encrypted import matches
 from .models.messages import MessageStatus
 from .timeline import record
 
@@ -41,7 +42,11 @@ def last_heard(session: Session, phone: str) -> datetime | None:
     """When this phone last wrote to us on WhatsApp."""
     return session.scalar(
         select(Message.created_at)
-        .where(Message.direction == "in", Message.phone == phone, _whatsapp_rows())
+        .where(
+            Message.direction == "in",
+            matches(session, Message.phone_index, phone),
+            _whatsapp_rows(),
+        )
         .order_by(Message.created_at.desc())
         .limit(1)
     )
@@ -57,7 +62,9 @@ def in_window(session: Session, message: Message, hours: int) -> bool:
 
 def _template_sent_since(session: Session, phone: str, since: datetime | None) -> bool:
     query = select(Message.id).where(
-        Message.direction == "out", Message.phone == phone, Message.purpose == TEMPLATE_PURPOSE
+        Message.direction == "out",
+        matches(session, Message.phone_index, phone),
+        Message.purpose == TEMPLATE_PURPOSE,
     )
     if since is not None:
         query = query.where(Message.created_at > since)
@@ -137,7 +144,7 @@ def release(session: Session, phone: str) -> list[int]:
             select(Message)
             .where(
                 Message.direction == "out",
-                Message.phone == phone,
+                matches(session, Message.phone_index, phone),
                 Message.status == MessageStatus.HELD,
             )
             .order_by(Message.id)

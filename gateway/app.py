@@ -101,7 +101,7 @@ def _upgrade_sqlite(services: Services) -> None:
     if services.db.is_sqlite:
         from casebridge.migrate import upgrade
 
-        upgrade(services.db.url)
+        upgrade(services.db.url, keys=services.db.keys)
 
 
 def _error_handlers(app: Flask) -> None:

@@ -24,7 +24,11 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         if settings.redis_url is None:
             raise ValueError("settings.redis_url must be set (serve starts an embedded Redis)")
-        return cls(settings, Database(settings.database_url), connect_redis(settings.redis_url))
+        return cls(
+            settings,
+            Database(settings.database_url, settings.data_keys),
+            connect_redis(settings.redis_url),
+        )
 
     def redis_ok(self) -> bool:
         try:

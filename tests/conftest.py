@@ -22,6 +22,8 @@ from gateway.services import Services
 
 DEMO_ORGS = Path(__file__).resolve().parent.parent / "gateway" / "demo" / "organisations.yaml"
 TEST_SECRET = "test-secret-key-not-for-production"
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
+"""32 bytes in URL-safe base64: the data key every test instance shares."""
 
 for _var in ("TWILIO_REGION", "TWILIO_EDGE"):  # they rewrite the SDK's URLs (protocols.md §0.3)
     os.environ.pop(_var, None)
@@ -66,6 +68,7 @@ def make_settings(database_url: str, redis_url: str, instance_dir: Path, **overr
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
         "SMS_PROVIDER": "simulator",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "ALLOW_UNSIGNED_WEBHOOKS": "true",  # most tests post as a provider with no secret set

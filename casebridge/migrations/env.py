@@ -22,6 +22,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine.dialect.data_keys = config.attributes.get("data_keys")
     try:
         with engine.connect() as connection:
             context.configure(

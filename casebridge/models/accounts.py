@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .encrypted import Encrypted
 from .orgs import Organisation
 
 
@@ -38,7 +39,7 @@ class User(Base):
     """argon2id; None until the invitation is used (or after a reset)."""
     second_factor: Mapped[str | None] = mapped_column(String(10))
     """"totp" or "sms"; None until enrolled."""
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted())
     language: Mapped[str] = mapped_column(String(5), default="id")
     active: Mapped[bool] = mapped_column(default=True)
     disabled_at: Mapped[datetime | None]

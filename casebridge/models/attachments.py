@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .encrypted import Encrypted, blind_index
 
 
 class AttachmentStatus(StrEnum):
@@ -29,8 +30,9 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
-    phone: Mapped[str] = mapped_column(String(20), index=True)
+    phone: Mapped[str] = mapped_column(Encrypted())
     """The sender's number: links the file to the case their report becomes."""
+    phone_index: Mapped[str | None] = blind_index("phone", index=True)
     channel: Mapped[str] = mapped_column(String(20))
     provider: Mapped[str] = mapped_column(String(20))
     provider_media_id: Mapped[str] = mapped_column(String(500))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .attachments import Attachment
 from .base import Base, utcnow
+from .encrypted import Encrypted, EncryptedJSON
 from .orgs import Organisation
 from .people import Reporter, Worker
 
@@ -27,7 +28,7 @@ class Case(Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="new")
     category: Mapped[str] = mapped_column(String(30), index=True)
-    description: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Encrypted())
     channel: Mapped[str] = mapped_column(String(20), index=True)
     language: Mapped[str] = mapped_column(String(5), default="id")
     relationship_: Mapped[str] = mapped_column("relationship", String(12), default="self")
@@ -40,7 +41,7 @@ class Case(Base):
     filed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     """The organisation whose desk filed the report: it keeps read access to status and timeline."""
     consent_to_share: Mapped[bool] = mapped_column(default=False)
-    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_url: Mapped[str | None] = mapped_column(Encrypted())
     recording_duration: Mapped[int | None]
     overdue: Mapped[bool] = mapped_column(default=False, index=True)
     training: Mapped[bool] = mapped_column(default=False, index=True)
@@ -55,6 +56,8 @@ class Case(Base):
     accepted_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    personal_data_removed_at: Mapped[datetime | None]
+    """When its personal data was removed (retention, or `pengaduan forget`)."""
 
     reporter: Mapped[Reporter] = relationship()
     worker: Mapped[Worker] = relationship()
@@ -87,8 +90,8 @@ class CaseEvent(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)
-    data: Mapped[dict | None]
+    note: Mapped[str | None] = mapped_column(Encrypted())
+    data: Mapped[dict | None] = mapped_column(EncryptedJSON())
 
     case: Mapped[Case] = relationship(back_populates="events")
 
@@ -101,10 +104,10 @@ class Party(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     role: Mapped[str] = mapped_column(String(30))
-    name: Mapped[str] = mapped_column(String(200))
-    contact: Mapped[str | None] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Encrypted())
+    contact: Mapped[str | None] = mapped_column(Encrypted())
     cooperative: Mapped[str] = mapped_column(String(10), default="unknown")
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Encrypted())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="parties")
@@ -125,7 +128,7 @@ class Referral(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     from_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     to_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Encrypted())
     consent: Mapped[bool] = mapped_column(default=False)
     state: Mapped[str] = mapped_column(String(10), default=ReferralState.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

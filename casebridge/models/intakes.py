@@ -9,6 +9,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .encrypted import EncryptedJSON
 
 
 class IntakeState(StrEnum):
@@ -26,7 +27,7 @@ class Intake(Base):
     reference: Mapped[str] = mapped_column(String(8), unique=True)
     pin_seed: Mapped[str | None] = mapped_column(String(32))
     """The PIN is derived from it and the secret key; the case gets the PIN's hash."""
-    payload: Mapped[dict] = mapped_column(default=dict)
+    payload: Mapped[dict] = mapped_column(EncryptedJSON(), default=dict)
     state: Mapped[str] = mapped_column(String(10), default=IntakeState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(1000))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .encrypted import Encrypted, EncryptedJSON, blind_index
 
 
 class MessageStatus(StrEnum):
@@ -37,7 +38,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_provider_msgid", "provider", "provider_message_id"),
         Index("ix_messages_dir_status", "direction", "status"),
-        Index("ix_messages_phone", "phone", "direction"),
+        Index("ix_messages_phone", "phone_index", "direction"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,9 +46,10 @@ class Message(Base):
     provider: Mapped[str] = mapped_column(String(20))
     provider_message_id: Mapped[str | None] = mapped_column(String(100))
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    phone: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(Encrypted())
+    phone_index: Mapped[str | None] = blind_index("phone")
     our_number: Mapped[str | None] = mapped_column(String(40))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Encrypted())
     purpose: Mapped[str | None] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(10))
     provider_status: Mapped[str | None] = mapped_column(String(40))
@@ -59,7 +61,7 @@ class Message(Base):
     segments: Mapped[int | None]
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id"))
-    meta: Mapped[dict | None]
+    meta: Mapped[dict | None] = mapped_column(EncryptedJSON())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None]

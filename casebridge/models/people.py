@@ -8,16 +8,19 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .encrypted import Encrypted, blind_index
 
 
 class Reporter(Base):
-    """A phone that reported; identified by its E.164 number."""
+    """A phone that reported; found by the blind index of its E.164 number (the number itself
+    is encrypted, and gone once its personal data is removed)."""
 
     __tablename__ = "reporters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    phone: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(Encrypted())
+    phone_index: Mapped[str | None] = blind_index("phone", unique=True)
+    name: Mapped[str | None] = mapped_column(Encrypted())
     language: Mapped[str] = mapped_column(String(5), default="id")
     sms_safe: Mapped[bool] = mapped_column(default=False)
     opted_out: Mapped[bool] = mapped_column(default=False)
@@ -37,7 +40,7 @@ class ContactEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Encrypted())
 
 
 class Worker(Base):
@@ -46,9 +49,9 @@ class Worker(Base):
     __tablename__ = "migrant_workers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(Encrypted())
     gender: Mapped[str] = mapped_column(String(12), default="unspecified")
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(Encrypted())
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     province: Mapped[str | None] = mapped_column(String(6), index=True)
     regency: Mapped[str | None] = mapped_column(String(100))

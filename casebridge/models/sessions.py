@@ -8,6 +8,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
+from .encrypted import Encrypted
 
 
 class ChannelSession(Base):
@@ -18,7 +19,7 @@ class ChannelSession(Base):
     channel: Mapped[str] = mapped_column(String(10))
     provider: Mapped[str] = mapped_column(String(20))
     session_id: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(Encrypted())
     status: Mapped[str | None] = mapped_column(String(30))
     hops: Mapped[int | None]
     duration_ms: Mapped[int | None]

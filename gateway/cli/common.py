@@ -44,11 +44,15 @@ def shared_redis_url(settings: Settings) -> str | None:
 
 def open_database(settings: Settings) -> Database:
     """The database, brought up to date first when it is SQLite."""
-    db = Database(settings.database_url)
+    try:
+        keys = settings.data_keys
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db = Database(settings.database_url, keys)
     if db.is_sqlite:
         from casebridge.migrate import upgrade
 
-        upgrade(db.url)
+        upgrade(db.url, keys=keys)
     return db
 
 

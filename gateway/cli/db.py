@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from casebridge.migrate import current, upgrade
+from casebridge.settings import SettingsError
 
 from .common import load_settings
 
@@ -21,5 +22,9 @@ def command() -> None:
 def upgrade_cmd(revision: str) -> None:
     """Apply the database migrations, up to the newest unless --revision says otherwise."""
     settings = load_settings(secret=False)
-    upgrade(settings.database_url, revision)
+    try:
+        keys = settings.with_secret().data_keys
+    except SettingsError:
+        keys = None  # an empty database needs none; rows stored plain before are refused
+    upgrade(settings.database_url, revision, keys=keys)
     click.echo(f"database at revision {current(settings.database_url)}")

@@ -61,7 +61,7 @@ def command(host: str, port: int, with_worker: bool | None, demo: bool) -> None:
         from casebridge.migrate import upgrade
 
         if services.db.is_sqlite:
-            upgrade(services.db.url)
+            upgrade(services.db.url, keys=services.db.keys)
         _load_directory(services, demo)
         if with_worker:
             workers_running = _start_worker(services, stopping)
@@ -127,6 +127,8 @@ def _demo_settings():
         database_url=f"sqlite:///{folder / 'pengaduan.db'}",
         redis_url=None,
         secret_key="",
+        data_key="",
+        data_key_file=None,
         demo=True,
         simulator_enabled=True,
     ).with_secret()

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from casebridge import attachments, attempts
 from casebridge.forwarding.schedule import take_pending
 from casebridge.models import Message
+from casebridge.models.encrypted import matches
 from casebridge.models.messages import MessageStatus
 from casebridge.reports import Report
 from workers import queues
@@ -66,7 +67,7 @@ def handle_inbound(message_id: int) -> str:
                     select(Message.id)
                     .where(
                         Message.direction == "in",
-                        Message.phone == phone,
+                        matches(session, Message.phone_index, phone),
                         Message.status.in_(WAITING),
                         Message.id <= message_id,
                     )
@@ -95,7 +96,7 @@ def _near_duplicate(session, message: Message) -> bool:
         select(Message.id, Message.body)
         .where(
             Message.direction == "in",
-            Message.phone == message.phone,
+            matches(session, Message.phone_index, message.phone),
             Message.id < message.id,
             Message.created_at >= message.created_at - DUPLICATE_WINDOW,
         )
@@ -110,7 +111,7 @@ def _near_duplicate(session, message: Message) -> bool:
             select(Message.id)
             .where(
                 Message.direction == "out",
-                Message.phone == message.phone,
+                matches(session, Message.phone_index, message.phone),
                 Message.id > earlier_id,
                 Message.created_at <= message.created_at - REACTION_TIME,
             )

@@ -34,6 +34,7 @@ from twilio.request_validator import RequestValidator
 
 from casebridge import phones, whatsapp
 from casebridge.models import Caseworker, Message, Organisation, Role
+from casebridge.models.encrypted import matches
 from casebridge.training import is_training_phone
 
 from ..providers import simulator as simulated
@@ -261,7 +262,7 @@ def inbox():
     with current_app.extensions["services"].db.session() as session:
         rows = session.scalars(
             select(Message)
-            .where(Message.direction == "out", Message.phone == phone)
+            .where(Message.direction == "out", matches(session, Message.phone_index, phone))
             .order_by(Message.id.desc())
             .limit(30)
         ).all()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from casebridge.models import Invite, User
 from gateway.cli import main
 from gateway.web import websessions
-from tests.conftest import DEMO_ORGS, TEST_SECRET
+from tests.conftest import DEMO_ORGS, TEST_DATA_KEY, TEST_SECRET
 from tests.people import make_person
 
 
@@ -22,6 +22,7 @@ def run(services, tmp_path, monkeypatch):
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": services.settings.redis_url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
         "PUBLIC_BASE_URL": "https://gw.example.org",
     }
 

@@ -61,10 +61,14 @@ def test_pengaduan_stats_shows_times_per_organisation(services, network, tmp_pat
     from click.testing import CliRunner
 
     from gateway.cli import main
-    from tests.conftest import TEST_SECRET
+    from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 
     monkeypatch.chdir(tmp_path)
-    env = {"DATABASE_URL": services.settings.database_url, "SECRET_KEY": TEST_SECRET}
+    env = {
+        "DATABASE_URL": services.settings.database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
+    }
     result = CliRunner().invoke(main, ["stats", "--json"], env=env, catch_exceptions=False)
     figures = json.loads(result.output)
     assert figures["total"] == 4 and set(figures["by_organisation_times"]) == {

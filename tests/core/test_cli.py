@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from gateway.cli import main
-from tests.conftest import DEMO_ORGS, TEST_SECRET
+from tests.conftest import DEMO_ORGS, TEST_DATA_KEY, TEST_SECRET
 
 
 @pytest.fixture
@@ -16,6 +16,7 @@ def run(services, tmp_path, monkeypatch):
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": services.settings.redis_url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
     }
 
     def invoke(*args):

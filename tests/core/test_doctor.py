@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from gateway.cli import main
+from tests.conftest import TEST_DATA_KEY
 
 SECRETS = {
     "SECRET_KEY": "x" * 40,
+    "DATA_KEY": TEST_DATA_KEY,
     "PUBLIC_BASE_URL": "https://pengaduan.example.org",
     "AT_USERNAME": "pengaduan",
     "AT_API_KEY": "atsk_x",

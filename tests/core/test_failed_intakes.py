@@ -9,7 +9,7 @@ from sqlalchemy import select
 from casebridge.models import Case, Intake
 from gateway.cli import main
 from gateway.submit import submit_report
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 from tests.core.test_intake import report
 from workers import jobs as job_functions
 from workers import queues
@@ -20,6 +20,7 @@ def pengaduan(services, *args):
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": services.settings.redis_url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
     }
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 

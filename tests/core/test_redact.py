@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gateway.redact import RedactingFilter, redact
+from tests.conftest import TEST_DATA_KEY
 
 
 def test_redact_query_secrets():
@@ -42,6 +43,7 @@ def test_gunicorn_logs_no_token(database_url, redis_url, tmp_path):
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "SECRET_KEY": "gunicorn-test-key",
+        "DATA_KEY": TEST_DATA_KEY,
         "AT_WEBHOOK_TOKEN": "s3cr3t-at-token",
         "INSTANCE_PATH": str(tmp_path),
     }

@@ -11,7 +11,7 @@ from lxml import etree
 
 from casebridge.exports import csvfile, xmlfile
 from gateway.cli import main
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 from tests.exports.seed import seed
 from tests.forwarding.cases import IN_HONG_KONG, file_case
 
@@ -19,7 +19,11 @@ from tests.forwarding.cases import IN_HONG_KONG, file_case
 @pytest.fixture
 def run(services, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    env = {"DATABASE_URL": services.settings.database_url, "SECRET_KEY": TEST_SECRET}
+    env = {
+        "DATABASE_URL": services.settings.database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
+    }
 
     def invoke(*args):
         return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

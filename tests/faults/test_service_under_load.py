@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from casebridge import refs
 from casebridge.models import Case, Intake, Message, utcnow
 from gateway.services import Services, connect_redis
-from tests.conftest import TEST_SECRET, Jobs
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET, Jobs
 from tests.faults.helpers import USSD_REPORT
 from tests.faults.own_redis import OwnRedis
 
@@ -152,6 +152,7 @@ def test_reports_under_load_survive_a_redis_restart(services, orgs, tmp_path):
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": server.url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
         "SMS_PROVIDER": "simulator",
         "AT_WEBHOOK_TOKEN": TOKEN,
         "INSTANCE_PATH": str(tmp_path),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from casebridge.models import Case, Intake, Message, utcnow
 from casebridge.reports import Report
 from gateway.submit import submit_report
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 from tests.faults.helpers import count
 
 REPORTS = 120
@@ -34,6 +34,7 @@ def test_killed_worker_loses_nothing_and_doubles_nothing(services, orgs, jobs, t
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": services.settings.redis_url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
         "SMS_PROVIDER": "simulator",
     }
     exe = Path(sys.executable).with_name("pengaduan")

@@ -14,7 +14,7 @@ from casebridge.models import Case
 from casebridge.reports import Report
 from gateway.services import Services, connect_redis
 from gateway.submit import submit_report
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 from tests.faults.helpers import count
 from tests.faults.own_redis import OwnRedis
 from workers import heartbeat
@@ -42,6 +42,7 @@ def test_a_worker_survives_a_redis_restart(services, orgs, tmp_path):
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": server.url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
         "SMS_PROVIDER": "simulator",
     }
     exe = Path(sys.executable).with_name("pengaduan")

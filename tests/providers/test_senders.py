@@ -14,6 +14,7 @@ from gateway.providers.africastalking.sms import make_sender as make_at
 from gateway.providers.africastalking.sms_sender import AfricasTalkingSender
 from gateway.providers.twilio.sms import make_sender as make_twilio
 from gateway.providers.twilio.sms_sender import TwilioSender
+from tests.conftest import TEST_DATA_KEY
 
 from .messages import sms
 
@@ -34,6 +35,7 @@ def test_senders_exist_only_when_configured(tmp_path):
     full = Settings.load(
         env={
             "SECRET_KEY": "x",
+            "DATA_KEY": TEST_DATA_KEY,
             "AT_USERNAME": "u",
             "AT_API_KEY": AT_API_KEY,
             "TWILIO_ACCOUNT_SID": TWILIO_SID,

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from casebridge.models import Case, ChannelSession
 from gateway.cli import main
+from tests.conftest import TEST_DATA_KEY
 
 from .conftest import AT_TOKEN, TWILIO_TOKEN
 
@@ -36,6 +37,7 @@ def simulate(served, services, monkeypatch, tmp_path):
         "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
         "AT_WEBHOOK_TOKEN": AT_TOKEN,
         "SECRET_KEY": "x",
+        "DATA_KEY": TEST_DATA_KEY,
     }.items():
         monkeypatch.setenv(name, value)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from casebridge import gsm, outbox, texts
 from casebridge.messaging import HoldSend, OutboundSms, PermanentSendError, Sender, SendResult
 from casebridge.models import Case, Message, Reporter
+from casebridge.models.encrypted import matches
 from casebridge.models.messages import MessageStatus
 from casebridge.phone_choice import Outgoing, PhoneState, choose
 from casebridge.timeline import record
@@ -136,7 +137,7 @@ def outgoing(session: Session, row: Message) -> Outgoing:
         select(
             exists().where(
                 Message.direction == "in",
-                Message.phone == row.phone,
+                matches(session, Message.phone_index, row.phone),
                 Message.created_at >= row.created_at - JUST_WROTE,
                 Message.created_at <= row.created_at + timedelta(seconds=5),
             )

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from gateway.cli import main
 from gateway.providers import android
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 
 from .conftest import KEY, LOGIN, PASSWORD
 
@@ -25,6 +25,7 @@ def connect(services, fake_phone, tmp_path, monkeypatch):
         "DATABASE_URL": services.settings.database_url,
         "REDIS_URL": services.settings.redis_url,
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": TEST_DATA_KEY,
         "PUBLIC_BASE_URL": PUBLIC,
         "ANDROID_GATEWAY_URL": fake_phone.url,
         "ANDROID_GATEWAY_LOGIN": LOGIN,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from casebridge.models import GatewayPhone
 from gateway.cli import main
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 
 from . import phones_setup
 from .phones_setup import POSTS
@@ -35,6 +35,7 @@ def run(services, orgs, tmp_path, monkeypatch, phone_a):
             "DATABASE_URL": services.settings.database_url,
             "REDIS_URL": services.settings.redis_url,
             "SECRET_KEY": secret,
+            "DATA_KEY": TEST_DATA_KEY,
             "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         }
         return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
