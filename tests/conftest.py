@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from casebridge.datakeys import DataKeys
 from casebridge.migrate import upgrade
 from casebridge.models import Base
 from casebridge.settings import Settings
@@ -24,6 +25,13 @@ DEMO_ORGS = Path(__file__).resolve().parent.parent / "gateway" / "demo" / "organ
 TEST_SECRET = "test-secret-key-not-for-production"
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
 """32 bytes in URL-safe base64: the data key every test instance shares."""
+TEST_KEYS = DataKeys.from_text(TEST_DATA_KEY)
+
+
+def phone_index(phone: str) -> str:
+    """The blind index a phone number is stored under with the tests' data key."""
+    return TEST_KEYS.index(phone)
+
 
 for _var in ("TWILIO_REGION", "TWILIO_EDGE"):  # they rewrite the SDK's URLs (protocols.md §0.3)
     os.environ.pop(_var, None)

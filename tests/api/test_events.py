@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from casebridge.models import Message
 from tests.api.conftest import api
+from tests.conftest import phone_index
 from tests.forwarding.cases import REPORTER_PHONE
 
 
@@ -21,7 +22,10 @@ def reporter_texts(services) -> list[str]:
         return list(
             s.scalars(
                 select(Message.body)
-                .where(Message.phone == REPORTER_PHONE, Message.purpose != "confirmation")
+                .where(
+                    Message.phone_index == phone_index(REPORTER_PHONE),
+                    Message.purpose != "confirmation",
+                )
                 .order_by(Message.id)
             )
         )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from casebridge import accounts, refs
 from casebridge.models import Case, Message, Organisation, Role
 from gateway.submit import submit_report
+from tests.conftest import phone_index
 from tests.forwarding.cases import REPORTER_PHONE, report
 from tests.people import PASSWORD, totp_code
 
@@ -48,7 +49,7 @@ def _to_reporter(services) -> list[tuple[str, str]]:
     with services.db.session() as s:
         rows = s.execute(
             select(Message.body, Message.status)
-            .where(Message.phone == REPORTER_PHONE, Message.direction == "out")
+            .where(Message.phone_index == phone_index(REPORTER_PHONE), Message.direction == "out")
             .order_by(Message.id)
         )
         return [tuple(r) for r in rows]

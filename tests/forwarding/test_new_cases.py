@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casebridge import refs
 from casebridge.forwarding import signature
 from casebridge.models import Forward, Message
+from tests.conftest import phone_index
 from tests.forwarding.cases import REPORTER_PHONE, WORKER_PHONE, file_case, load_case
 
 SITI = "+6289900000002"  # SBMI-BWI's caseworker in the demo directory
@@ -139,7 +140,9 @@ def test_a_case_nobody_covers_reaches_the_coordinator_asking_to_refer_it(service
     with services.db.session() as s:
         assert load_case(s, ref).organisation.code == "KOORD"
         [body] = s.scalars(
-            select(Message.body).where(Message.purpose == "case_forward", Message.phone == RINA)
+            select(Message.body).where(
+                Message.purpose == "case_forward", Message.phone_index == phone_index(RINA)
+            )
         )
     assert body.startswith(f"Kasus {refs.format_ref(ref)} tanpa lembaga: Lainnya")
     assert f"RUJUK {refs.format_ref(ref)}" in body

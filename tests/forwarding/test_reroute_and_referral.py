@@ -10,6 +10,7 @@ from sqlalchemy import select
 from casebridge import actions, refs
 from casebridge.forwarding.schedule import SWEEP_AFTER
 from casebridge.models import Forward, Message, Organisation, utcnow
+from tests.conftest import phone_index
 from tests.forwarding.cases import file_case, load_case
 
 AGUS = "+6289900000003"  # POSDESA-JATIM
@@ -29,7 +30,7 @@ def forwards_to(services, phone) -> list[str]:
         return list(
             s.scalars(
                 select(Message.body).where(
-                    Message.purpose == "case_forward", Message.phone == phone
+                    Message.purpose == "case_forward", Message.phone_index == phone_index(phone)
                 )
             )
         )

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from casebridge.messaging import OutboundSms
 from casebridge.models import Message
+from tests.conftest import phone_index
 
 PHONE = "+6281234567890"
 
@@ -25,7 +26,7 @@ def reply_to(services, phone: str) -> Message:
     with services.db.session() as s:
         return s.scalars(
             select(Message)
-            .where(Message.direction == "out", Message.phone == phone)
+            .where(Message.direction == "out", Message.phone_index == phone_index(phone))
             .order_by(Message.id.desc())
         ).first()
 

@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 
 from casebridge import refs
 from casebridge.models import Case, ChannelSession, ContactEvent, Intake, Message, Reporter
+from tests.conftest import phone_index
 
 KEYS = ("cases", "intakes", "case", "reporter", "messages", "sessions")
 CASE_LISTS = ("events", "no_events", "notes")
@@ -70,7 +71,7 @@ def _case(session, spec: dict, where: str) -> None:
         query = query.where(Case.reference == spec["reference"])
     if "reporter.phone" in spec:
         query = query.join(Reporter, Reporter.id == Case.reporter_id).where(
-            Reporter.phone == spec["reporter.phone"]
+            Reporter.phone_index == phone_index(spec["reporter.phone"])
         )
     case = session.scalars(query).first()
     assert case is not None, f"{where}: no case like {spec}"
@@ -87,7 +88,9 @@ def _case(session, spec: dict, where: str) -> None:
 
 
 def _reporter(session, spec: dict, where: str) -> None:
-    reporter = session.scalar(select(Reporter).where(Reporter.phone == spec["phone"]))
+    reporter = session.scalar(
+        select(Reporter).where(Reporter.phone_index == phone_index(spec["phone"]))
+    )
     assert reporter is not None, f"{where}: no reporter {spec['phone']}"
     fields = {k: v for k, v in spec.items() if k != "contact_events"}
     _fields(reporter, fields, f"{where}: reporter")

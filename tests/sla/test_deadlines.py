@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from casebridge import refs
 from casebridge.models import Message, utcnow
+from tests.conftest import phone_index
 from tests.forwarding.cases import REPORTER_PHONE, file_case, load_case
 from workers import sla as sla_jobs
 
@@ -27,7 +28,7 @@ def sent(services, phone: str, purpose: str) -> list[str]:
         return list(
             s.scalars(
                 select(Message.body)
-                .where(Message.phone == phone, Message.purpose == purpose)
+                .where(Message.phone_index == phone_index(phone), Message.purpose == purpose)
                 .order_by(Message.id)
             )
         )

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from casebridge.models import Case, Message, utcnow
 from gateway.sms import handler
 from gateway.sms import jobs as sms_jobs_module
+from tests.conftest import phone_index
 
 PHONE = "+60129876543"
 DIALOGUE = ["LAPOR gaji belum dibayar di Malaysia", "1", "Wati", "1", "Banyuwangi", "1"]
@@ -31,7 +32,7 @@ def _rows(services, direction="in"):
         return list(
             s.scalars(
                 select(Message)
-                .where(Message.direction == direction, Message.phone == PHONE)
+                .where(Message.direction == direction, Message.phone_index == phone_index(PHONE))
                 .order_by(Message.id)
             )
         )
@@ -146,6 +147,8 @@ def test_a_caseworker_can_report_too(client, services, sms_jobs, orgs, traveller
         sms_jobs.run()
     with services.db.session() as s:
         last = s.scalars(
-            select(Message.body).where(Message.phone == caseworker, Message.direction == "out")
+            select(Message.body).where(
+                Message.phone_index == phone_index(caseworker), Message.direction == "out"
+            )
         ).all()
     assert "Anda siapa" in last[0] and "Siapa nama pekerja migran?" in last[1]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from casebridge.models import Message, utcnow
 from gateway.sms.reply_limit import LIMITS
+from tests.conftest import phone_index
 
 PHONE = "+60129876543"
 OTHER = "+60121112222"
@@ -18,7 +19,7 @@ def count(services, phone: str, direction: str) -> int:
     with services.db.session() as s:
         return s.scalar(
             select(func.count(Message.id)).where(
-                Message.phone == phone, Message.direction == direction
+                Message.phone_index == phone_index(phone), Message.direction == direction
             )
         )
 

@@ -12,6 +12,7 @@ from fakes.plugin import WHATSAPP_TEMPLATE
 from sqlalchemy import select
 
 from casebridge.models import Message
+from tests.conftest import phone_index
 
 from .helpers import CASEWORKER, PHONE, events, report, say, texts_to
 
@@ -29,7 +30,9 @@ def silence(services, hours: int = 25) -> None:
     """The person last wrote `hours` ago."""
     with services.db.session() as session:
         for message in session.scalars(
-            select(Message).where(Message.direction == "in", Message.phone == PHONE)
+            select(Message).where(
+                Message.direction == "in", Message.phone_index == phone_index(PHONE)
+            )
         ):
             message.created_at -= timedelta(hours=hours)
 

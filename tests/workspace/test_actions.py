@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from casebridge import audit
 from casebridge.models import Case, CaseEvent, Message, Party, Referral, Reporter
 from tests.api.conftest import api
+from tests.conftest import phone_index
 from tests.forwarding.cases import REPORTER_PHONE
 from tests.workspace.conftest import UNSAFE_PHONE, post, token
 
@@ -37,7 +38,7 @@ def _to_reporter(services, phone: str = REPORTER_PHONE) -> list[tuple[str, str]]
     with services.db.session() as s:
         rows = s.execute(
             select(Message.body, Message.status)
-            .where(Message.phone == phone, Message.direction == "out")
+            .where(Message.phone_index == phone_index(phone), Message.direction == "out")
             .where(Message.purpose != "confirmation")
             .order_by(Message.id)
         )
@@ -175,7 +176,9 @@ def test_nothing_is_sent_to_a_reporter_who_said_stop(siti, services, jobs, desk)
     post(siti, ref, "accept")
     jobs.run()
     with services.db.session() as s:
-        s.scalar(select(Reporter).where(Reporter.phone == REPORTER_PHONE)).opted_out = True
+        s.scalar(
+            select(Reporter).where(Reporter.phone_index == phone_index(REPORTER_PHONE))
+        ).opted_out = True
     before = _to_reporter(services)
     html, confirm = _preview(siti, ref, "resolved", "Gaji sudah dibayar")
     assert "Pelapor sudah minta berhenti menerima SMS (STOP)." in html

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from casebridge.models import CaseEvent, Message, utcnow
 from gateway.providers import android
+from tests.conftest import phone_index
 
 
 def queue(services, status: str, sent_ago: timedelta | None = None, provider: str = "android"):
@@ -122,7 +123,9 @@ def test_a_failure_the_phone_reports_twice_is_on_the_timeline_once(
     jobs.run()
     with services.db.session() as s:
         sent = s.scalars(
-            select(Message).where(Message.direction == "out", Message.phone == reporter)
+            select(Message).where(
+                Message.direction == "out", Message.phone_index == phone_index(reporter)
+            )
         ).one()
         case_id, message_id = sent.case_id, sent.provider_message_id
     for _ in range(2):

@@ -13,6 +13,7 @@ from forwarding.cases import REPORTER_PHONE, file_case
 from sqlalchemy import select
 
 from casebridge.models import CaseEvent, Message
+from tests.conftest import phone_index
 
 from . import phones_setup
 from .phones_setup import POSTS
@@ -226,7 +227,9 @@ def test_messages_in_a_long_retry_delay_on_a_down_phone_move_at_the_next_tick(
     jobs.run()
     later = datetime.now(UTC) + timedelta(hours=3)  # as after the fifth failed try
     with services.db.session() as s:
-        [row] = s.scalars(select(Message).where(Message.phone == REPORTER_PHONE)).all()
+        [row] = s.scalars(
+            select(Message).where(Message.phone_index == phone_index(REPORTER_PHONE))
+        ).all()
         row.next_attempt_at = later
     fakes["a"].errors.clear()
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=20), tick=False):
