@@ -106,7 +106,7 @@ class DataKeys:
 
     def __init__(self, keys: list[DataKey], source: Path | None = None):
         if not keys:
-            raise DataKeyError("no data key")
+            raise DataKeyError(f"no data key: make one with `{GENERATE_HINT}`")
         self._keys = keys
         self._by_id = {k.id: k for k in keys}
         self.source = source
