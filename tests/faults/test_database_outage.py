@@ -79,7 +79,7 @@ def outage(services):
     if url.startswith("sqlite"):
         folder = Path(url.split("///", 1)[1]).parent
         away = folder.with_name(folder.name + "-away")
-        db = Database(url)
+        db = Database(url, services.settings.data_keys)
 
         def cut():
             os.rename(folder, away)
@@ -96,7 +96,8 @@ def outage(services):
     parsed = make_url(url)
     proxy = Cuttable(parsed.host or "127.0.0.1", parsed.port or 5432)
     db = Database(
-        parsed.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        parsed.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+        services.settings.data_keys,
     )
     yield Services(services.settings, db, services.redis), proxy.cut, proxy.restore
     db.dispose()

@@ -109,7 +109,10 @@ def _messages(session, spec: dict, where: str) -> None:
     query = select(Message).order_by(Message.id)
     for name in MESSAGE_FILTERS:
         if name in spec:
-            query = query.where(getattr(Message, name) == spec[name])
+            if name == "phone":  # found as the service finds it: by its blind index
+                query = query.where(Message.phone_index == phone_index(spec[name]))
+            else:
+                query = query.where(getattr(Message, name) == spec[name])
     rows = list(session.scalars(query))
     label = f"{where}: messages { ({k: spec[k] for k in MESSAGE_FILTERS if k in spec}) }"
     if "count" in spec:

@@ -9,6 +9,7 @@ from fakes.graph_api import shown
 from sqlalchemy import select
 
 from casebridge.models import Case
+from tests.conftest import phone_index
 
 PHONE = "+60129876543"
 CASEWORKER = "+6289900000002"
@@ -49,7 +50,9 @@ def report(client, jobs, clock, phone: str = PHONE, safe: bool = True) -> str:
 def reference(services, phone: str = PHONE) -> str:
     with services.db.session() as session:
         case = session.scalars(
-            select(Case).where(Case.reporter.has(phone=phone)).order_by(Case.id.desc())
+            select(Case)
+            .where(Case.reporter.has(phone_index=phone_index(phone)))
+            .order_by(Case.id.desc())
         ).first()
         assert case is not None, "no case was made"
         ref = case.reference
