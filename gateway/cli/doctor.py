@@ -289,8 +289,8 @@ def _data_keys(s: Settings) -> tuple[DataKeys | None, list[Problem]]:
         return None, [
             Problem(
                 f"{source} is not a usable keyring: {exc}",
-                f"set DATA_KEY to the key(s) the data is encrypted under (comma separated, the "
-                f"current first); a new key: `{GENERATE_HINT}`",
+                "set DATA_KEY to the key(s) the data is encrypted under, comma separated, "
+                "the current first",
             )
         ]
 
