@@ -51,7 +51,7 @@ def status() -> None:
     ]
     rows += [(name, "-", "not sealed", n) for name, n in [("files", files.pop(None, 0))] if n]
     rows += [("files", kid, _role(keys, kid), n) for kid, n in sorted(files.items())]
-    click.echo(table(rows, ("table", "key", "", "values")))
+    click.echo(table(rows, ("table", "key", "state", "count")))
     old = sum(n for _, kid, role, n in rows if role in ("older key", "unknown key"))
     if old:
         click.echo(f"{old} value(s) or file(s) not under the current key: `pengaduan keys rotate`")
