@@ -75,7 +75,10 @@ def _role(keys: DataKeys, kid: str) -> str:
     help="Seconds running processes get to read the new keyring before the work starts.",
 )
 def rotate(batch: int, settle: float) -> None:
-    """Re-encrypt all personal data under a new key while the service runs (resumable)."""
+    """Re-encrypt all personal data under a new key while the service runs (resumable).
+
+    On embedded defaults the new key is made and the old one removed here; with DATA_KEY set,
+    put the new key first (DATA_KEY=<new>,<old>) and restart the service first."""
     settings = load_settings()
     db = open_database(settings)
     try:
