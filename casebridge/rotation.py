@@ -249,15 +249,28 @@ class Rotation:
                     continue
                 if change:
                     updates.append(change)
-            done = 0
-            with self.engine.begin() as conn:
-                for where, values in updates:
-                    done += conn.execute(sa.update(t).where(*where).values(values)).rowcount
+            done = self._write(target, updates)
             step.done += done
             step.conflicts += len(updates) - done
             result.rows[target.name] += done
             self.progress(len(rows))
             self.after_batch(target.name, done)
+
+    def _write(self, target: Target, updates: list[tuple[list, dict]]) -> int:
+        """One transaction of compare-and-set updates; how many rows were still as read."""
+        done = 0
+        try:
+            with self.engine.begin() as conn:
+                for where, values in updates:
+                    change = sa.update(target.table).where(*where).values(values)
+                    done += conn.execute(change).rowcount
+        except sa.exc.IntegrityError as exc:
+            raise RotationError(
+                f"{target.name}: a blind index computed under the new key is another row's too "
+                "(the same phone twice, made while the keys changed); this batch was not "
+                f"written: {exc.orig}"
+            ) from exc
+        return done
 
     def _row(self, target: Target, row) -> tuple[list, dict] | None:
         """The compare-and-set update that puts `row` under the current key."""
@@ -313,11 +326,7 @@ class Rotation:
                     if values:
                         updates.append((where, values))
                 if updates:
-                    with self.engine.begin() as conn:
-                        for where, values in updates:
-                            fixed += conn.execute(
-                                sa.update(t).where(*where).values(values)
-                            ).rowcount
+                    fixed += self._write(target, updates)
         return fixed
 
     # -- files --------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ def rotate(batch: int, settle: float) -> None:
             _rotate_environment(settings, db.engine, batch)
         else:
             rotate_file(settings.data_key_file, db.engine, sealed_folders(settings), batch, settle)
+    except rotation.RotationError as exc:
+        raise click.ClickException(f"{exc}. The older key(s) are kept; run it again.") from exc
     finally:
         db.dispose()
 

@@ -242,3 +242,17 @@ def test_a_value_under_a_key_the_keyring_lacks_keeps_the_rotation_unfinished(
     assert not result.complete and result.unreadable["cases"] == 1
     assert rotation.pending(raw, target) == 1
     assert rotation.census(raw)["cases"][stranger.current_id] == 1
+
+
+def test_one_phone_twice_under_two_keys_stops_the_rotation_with_an_explanation(live, raw):
+    new = datakeys.generate()
+    target = DataKeys.from_text(f"{new}\n{TEST_DATA_KEY}")
+    for current in (TEST_DATA_KEY, new):  # two processes that each missed the other's row
+        db = Database(live.settings.database_url, DataKeys.from_text(current))
+        with db.session() as s:
+            s.add(Reporter(phone="+6281234567890", name="Sri"))
+        db.dispose()
+    before = rotation.pending(raw, target)
+    with pytest.raises(rotation.RotationError, match="reporters: .*the same phone twice"):
+        rotation.Rotation(raw, target).run()
+    assert rotation.pending(raw, target) == before  # that batch was not written
