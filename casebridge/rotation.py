@@ -229,7 +229,7 @@ class Rotation:
 
     def _table(self, target: Target, step: _Pass, result: Rotated) -> None:
         t, pk = target.table, target.table.c[target.pk]
-        selected = [pk, *(t.c[c] for c in target.columns), *(t.c[i] for i, _ in target.indexes)]
+        selected = [pk, *(t.c[c] for c in target.columns)]
         last = None
         while True:
             query = sa.select(*selected).where(_old(target, self.keys.current_id))
