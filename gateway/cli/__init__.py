@@ -14,6 +14,7 @@ from . import (
     doctor,
     export,
     intakes,
+    keys,
     menus,
     orgs,
     phones,
@@ -38,6 +39,7 @@ COMMANDS = (
     menus,
     simulate,
     export,
+    keys,
 )
 
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import click
 from sqlalchemy import select
 
-from casebridge import accounts
+from casebridge import accounts, rotation
+from casebridge.datakeys import GENERATE_HINT, DataKeyError, DataKeys
 from casebridge.db import Database
-from casebridge.settings import SECRET_KEY_FILE, Settings, SettingsError
+from casebridge.settings import DATA_KEY_FILE, SECRET_KEY_FILE, Settings, SettingsError
 
 from ..services import connect_redis
 
@@ -262,10 +263,101 @@ def _phones(s: Settings) -> list[Problem]:
     return found
 
 
+def _data_keys(s: Settings) -> tuple[DataKeys | None, list[Problem]]:
+    """The keyring the service would use, or why it has none."""
+    key_file = s.instance_dir / DATA_KEY_FILE
+    if s.data_key:
+        source, text = "DATA_KEY", s.data_key
+    elif s.embedded:
+        if not key_file.is_file():
+            return None, []  # generated when the service first starts
+        source, text = str(key_file), key_file.read_text()
+    else:
+        hint = (
+            f" (this instance's generated keyring is in {key_file})" if key_file.is_file() else ""
+        )
+        return None, [
+            Problem(
+                "no DATA_KEY: the service refuses to start, it has no key to encrypt "
+                "the reporters' personal data with",
+                f"set DATA_KEY to a new key, the same in every process: `{GENERATE_HINT}`{hint}",
+            )
+        ]
+    try:
+        return DataKeys.from_text(text), []
+    except DataKeyError as exc:
+        return None, [
+            Problem(
+                f"{source} is not a usable keyring: {exc}",
+                "set DATA_KEY to the key(s) the data is encrypted under, comma separated, "
+                "the current first",
+            )
+        ]
+
+
+def _keys_in_database(s: Settings, keys: DataKeys | None) -> list[Problem]:
+    """Values under a key the keyring lacks (unreadable), or under an older one of it."""
+    if keys is None and not s.embedded:
+        return []  # the missing DATA_KEY is the problem
+    try:
+        db = Database(s.database_url)
+        try:
+            counts = rotation.census(db.engine)
+        finally:
+            db.dispose()
+    except Exception:  # no database or no table yet: _reachable says so
+        return []
+    held = keys.ids if keys else ()
+    unknown, older, plain = {}, {}, {}
+    for table, per_key in counts.items():
+        for kid, n in per_key.items():
+            if kid == rotation.NOT_ENCRYPTED:
+                plain[table] = plain.get(table, 0) + n
+            elif kid not in held:
+                unknown.setdefault(kid, []).append(f"{table} {n}")
+            elif kid != held[0]:
+                older.setdefault(kid, []).append(f"{table} {n}")
+    found = []
+    holder = "DATA_KEY" if s.data_key else f"the instance keyring {s.instance_dir / DATA_KEY_FILE}"
+    for kid, where in sorted(unknown.items()):
+        found.append(
+            Problem(
+                f"values in the database are encrypted under data key {kid}, which {holder} "
+                f"does not hold: they cannot be read ({', '.join(where)})",
+                f"add that key to {holder} after the current one, then `pengaduan keys rotate`",
+            )
+        )
+    for kid, where in sorted(older.items()):
+        found.append(
+            Problem(
+                f"a rotation is unfinished: values are still under the older data key {kid} "
+                f"({', '.join(where)})",
+                "run `pengaduan keys rotate`; then the older key can leave DATA_KEY",
+                blocks=False,
+            )
+        )
+    if plain:
+        found.append(
+            Problem(
+                "personal data is stored unencrypted ("
+                + ", ".join(f"{t} {n}" for t, n in sorted(plain.items()))
+                + "): the service cannot read it",
+                "`pengaduan db upgrade` with DATA_KEY set encrypts it",
+            )
+        )
+    return found
+
+
+def _personal_data(s: Settings) -> list[Problem]:
+    keys, found = _data_keys(s)
+    return found + _keys_in_database(s, keys)
+
+
 def problems(settings: Settings) -> list[Problem]:
     """Everything that stands between this deployment and a pilot with real reports."""
     return (
         _settings(settings)
+        + _personal_data(settings)
         + _providers(settings)
         + _phones(settings)
         + _smtp(settings)

@@ -9,8 +9,11 @@ import threading
 import pytest
 from click.testing import CliRunner
 
+from casebridge import datakeys
+from casebridge.datakeys import DataKeys
+from casebridge.models import Reporter
 from gateway.cli import main
-from tests.conftest import TEST_DATA_KEY
+from tests.conftest import TEST_DATA_KEY, TEST_KEYS
 
 SECRETS = {
     "SECRET_KEY": "x" * 40,
@@ -58,6 +61,9 @@ def test_a_deployment_ready_for_a_pilot_passes(doctor):
         ({"ALLOW_UNSIGNED_WEBHOOKS": "true"}, "ALLOW_UNSIGNED_WEBHOOKS"),
         ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL"),
         ({"ANDROID_GATEWAY_URL": "http://10.0.0.5:8080"}, "ANDROID_WEBHOOK_KEY"),
+        ({"DATA_KEY": ""}, "DATA_KEY"),
+        ({"DATA_KEY": "not-a-key"}, "DATA_KEY"),
+        ({"DATA_KEY": f"{TEST_DATA_KEY},{TEST_DATA_KEY[:20]}"}, "DATA_KEY"),
     ],
 )
 def test_each_problem_names_its_setting_and_blocks(doctor, change, names):
@@ -130,3 +136,36 @@ def test_no_template_is_worth_knowing_but_does_not_block(doctor):
     result = doctor(**{**SECRETS, **WHATSAPP, "WHATSAPP_TEMPLATE_STATUS": ""})
     assert result.exit_code == 0, result.output
     assert "WHATSAPP_TEMPLATE_STATUS" in result.output
+
+
+def test_a_missing_data_key_says_how_to_make_one(doctor):
+    result = doctor(**{**SECRETS, "DATA_KEY": ""})
+    assert result.exit_code == 1 and "no DATA_KEY" in result.output
+    assert "secrets.token_bytes(32)" in result.output  # the command that generates one
+
+
+def test_data_under_a_key_the_keyring_lacks_blocks(doctor, services):
+    with services.db.session() as s:
+        s.add(Reporter(phone="+6281234567890", name="Sri"))
+    other = datakeys.generate()
+    result = doctor(**{**SECRETS, "DATA_KEY": other})
+    assert result.exit_code == 1, result.output
+    assert f"data key {TEST_KEYS.current_id}" in result.output
+    assert "cannot be read" in result.output and "reporters 2" in result.output
+
+
+def test_data_still_under_an_older_key_is_an_unfinished_rotation(doctor, services):
+    with services.db.session() as s:
+        s.add(Reporter(phone="+6281234567890", name="Sri"))
+    new = datakeys.generate()
+    result = doctor(**{**SECRETS, "DATA_KEY": f"{new},{TEST_DATA_KEY}"})
+    assert result.exit_code == 0, result.output
+    assert "rotation is unfinished" in result.output and "pengaduan keys rotate" in result.output
+    assert DataKeys.from_text(new).current_id not in result.output  # nothing under the new one
+
+
+def test_data_under_the_current_key_is_no_problem(doctor, services):
+    with services.db.session() as s:
+        s.add(Reporter(phone="+6281234567890", name="Sri"))
+    result = doctor(**SECRETS)
+    assert result.exit_code == 0 and "data key" not in result.output, result.output
