@@ -13,10 +13,12 @@ from . import (
     db,
     doctor,
     export,
+    forget,
     intakes,
     menus,
     orgs,
     phones,
+    retention,
     serve,
     simulate,
     stats,
@@ -38,6 +40,8 @@ COMMANDS = (
     menus,
     simulate,
     export,
+    forget,
+    retention,
 )
 
 
