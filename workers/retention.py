@@ -36,4 +36,3 @@ def periodic() -> None:
     except Exception as exc:
         log.error("retention run failed (%s); trying again within the hour", type(exc).__name__)
         rt.redis.expire(LOCK, RETRY_SECONDS)
-        raise
