@@ -9,14 +9,16 @@ import json
 import pytest
 from click.testing import CliRunner
 from fakes.plugin import *  # noqa: F403 - the fake providers' fixtures
+from fakes.webhooks import at_sms
 
 from casebridge import audit, refs, retention
-from casebridge.models import Role, utcnow
+from casebridge.models import Message, Role, utcnow
 from gateway.cli import main
 from tests.conftest import TEST_DATA_KEY, TEST_SECRET
 from tests.forwarding.cases import REPORTER_PHONE, WORKER_PHONE, load_case
 from tests.people import make_person
 from tests.privacy.test_retention import DESCRIPTION, auth, worked_case
+from tests.providers.messages import reply_to
 
 
 @pytest.fixture
@@ -168,3 +170,23 @@ def test_a_disabled_person_may_not(run, services, open_case, coordinator):
         accounts.disable(s, s.get(User, coordinator.id), lambda _user_id: 0)
     result = run("forget", open_case, "--by", coordinator.email, "--yes")
     assert result.exit_code == 1 and "no active account" in result.output
+
+
+def test_the_dashboard_and_an_sms_info_still_answer(
+    run, client, services, jobs, open_case, coordinator, sign_in_as
+):
+    assert run("forget", open_case, "--by", coordinator.email, "--yes").exit_code == 0
+    sign_in_as(coordinator)
+    page = client.get(f"/dashboard/cases/{open_case}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "personal_data_removed" in html and DESCRIPTION not in html and "Wati" not in html
+
+    siti = "+6289900000002"  # SBMI-BWI's caseworker in the directory
+    assert at_sms(client, siti, "20880", f"INFO {open_case}").status_code == 200
+    jobs.run()
+    reply = reply_to(services, siti)
+    assert f"Kasus {open_case}" in reply.body and DESCRIPTION not in reply.body
+    assert "None" not in reply.body
+    with services.db.session() as s:
+        assert s.get(Message, reply.id).status != "failed"
