@@ -213,6 +213,8 @@ def remove_personal_data(
     timeline under `actor`; None, and nothing changed, when that was done before."""
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}; known: {', '.join(REASONS)}")
+    # locked and read again: a `forget` and the daily run on the same case record it once
+    session.refresh(case, ["personal_data_removed_at"], with_for_update=True)
     if case.personal_data_removed_at is not None:
         return None
     now = now or utcnow()

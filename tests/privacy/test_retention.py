@@ -171,6 +171,14 @@ def test_a_case_closed_long_ago_keeps_only_what_the_statistics_count(services, a
         services, "SELECT name, phone, phone_index FROM reporters WHERE id = :i", i=reporter_id
     ) == (None, None, None)
     assert raw(services, "SELECT count(*) FROM parties WHERE case_id = :i", i=case_id) == (0,)
+    with services.db.engine.connect() as conn:
+        events = conn.execute(
+            text("SELECT kind, note, data FROM case_events WHERE case_id = :i AND kind != 'read'"),
+            {"i": case_id},
+        ).all()
+    assert {(note, data) for kind, note, data in events if kind != retention.REMOVED} == {
+        (None, None)
+    }
     [reason] = raw(services, "SELECT reason FROM referrals WHERE case_id = :i", i=case_id)
     assert TEST_KEYS.decrypt(reason) == ""
     [sealed] = raw(
