@@ -13,11 +13,13 @@ from . import (
     db,
     doctor,
     export,
+    forget,
     intakes,
     keys,
     menus,
     orgs,
     phones,
+    retention,
     serve,
     simulate,
     stats,
@@ -40,6 +42,8 @@ COMMANDS = (
     simulate,
     export,
     keys,
+    forget,
+    retention,
 )
 
 

@@ -7,7 +7,7 @@ import threading
 import click
 
 from casebridge.settings import Settings, SettingsError
-from workers import forwarding, media, runtime, sla
+from workers import forwarding, media, retention, runtime, sla
 from workers.runner import Ticker, keep_working, make_worker
 
 from ..providers import android
@@ -20,7 +20,7 @@ from .common import load_settings
 def configure_runtime(services: Services) -> None:
     """Hand the workers what they need in this process: database, Redis, senders; a new case
     is forwarded to its organisation; every tick sweeps forwards and inbound SMS and checks
-    the deadlines."""
+    the deadlines; once a day retention removes personal data past its time."""
     runtime.configure(
         runtime.Runtime(
             settings=services.settings,
@@ -36,6 +36,7 @@ def configure_runtime(services: Services) -> None:
                 media.sweep,
                 sla.periodic,
                 android.failover_sweep,
+                retention.periodic,
             ),
         )
     )

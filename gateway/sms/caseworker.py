@@ -173,7 +173,12 @@ def _info(turn: Turn, case: Case, org: Organisation, command: Command, actor: st
     reporter = case.reporter
     gender = worker.gender if worker.gender != "unspecified" else None
     who = ", ".join(p for p in (worker.name, gender and taxonomy.gender_label(gender, lang)) if p)
-    phone = reporter.phone if caseview.may_reveal(case, org) else phones.mask(reporter.phone)
+    if not reporter.phone:  # its personal data removed (`casebridge.retention`)
+        phone = "-"
+    elif caseview.may_reveal(case, org):
+        phone = reporter.phone
+    else:
+        phone = phones.mask(reporter.phone)
     relation = taxonomy.relationship_label(case.relationship_, lang)
     last = turn.session.scalar(
         select(Message.status)
