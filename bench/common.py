@@ -32,6 +32,15 @@ GUNICORN_ARGS = ("--workers", "1", "--worker-class", "sync", "--log-level", "war
 """One sync worker: one request at a time on one core, the same for every app measured."""
 BARE_SPEC = "common:bare_app()"
 BARE_BODY = "CON hello"
+DATA_KEY = "YmVuY2gtZGF0YS1rZXktbm90LWZvci1wcm9kdWN0aW8="
+"""The data key (`DATA_KEY`) of every benchmark's instance: 32 bytes, for throwaway data only."""
+
+
+def data_keys():
+    """The benchmarks' keyring (`Database(url, data_keys())`)."""
+    from casebridge.datakeys import DataKeys
+
+    return DataKeys.from_text(DATA_KEY)
 
 
 def bare_app():
@@ -79,7 +88,7 @@ def sqlite_database(folder: Path, orgs_file: Path | None = None) -> str:
     url = f"sqlite:///{folder / 'bench.db'}"
     upgrade(url)
     if orgs_file is not None:
-        db = Database(url)
+        db = Database(url, data_keys())
         with db.session() as session:
             directory.load(session, orgs_file)
         db.dispose()
@@ -390,7 +399,7 @@ def postgres_database(server_url: str, orgs_file: Path | None = None) -> Iterato
     try:
         upgrade(url)
         if orgs_file is not None:
-            db = Database(url)
+            db = Database(url, data_keys())
             with db.session() as session:
                 directory.load(session, orgs_file)
             db.dispose()

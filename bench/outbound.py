@@ -23,8 +23,10 @@ import time
 from pathlib import Path
 
 from common import (
+    DATA_KEY,
     ROOT,
     bench_redis,
+    data_keys,
     gunicorn,
     gunicorn_args,
     start_workers,
@@ -46,7 +48,7 @@ def queue_messages(db_url: str, redis_url: str, count: int, tag: str) -> None:
     from gateway.services import connect_redis
     from workers import queues
 
-    db, redis = Database(db_url), connect_redis(redis_url)
+    db, redis = Database(db_url, data_keys()), connect_redis(redis_url)
     ids = []
     with db.session() as session:
         for i in range(count):
@@ -93,7 +95,7 @@ def run(env, db_url, folder, messages: int, workers: int, tag: str, log: Path) -
     from casebridge.db import Database
 
     queue_messages(db_url, env["REDIS_URL"], messages, tag)
-    db = Database(db_url)
+    db = Database(db_url, data_keys())
     procs = start_workers(env, workers, folder)
     began = time.perf_counter()
     first_pass = None
@@ -161,6 +163,7 @@ def main() -> None:
                     "DATABASE_URL": db_url,
                     "REDIS_URL": url,
                     "SECRET_KEY": "bench-secret",
+                    "DATA_KEY": DATA_KEY,
                     "INSTANCE_PATH": str(folder),
                     "SMS_PROVIDER": "africastalking",
                     "AT_USERNAME": USERNAME,

@@ -29,9 +29,11 @@ from urllib.parse import urlencode
 
 import loadgen
 from common import (
+    DATA_KEY,
     ROOT,
     bench_redis,
     cpu_seconds,
+    data_keys,
     gunicorn,
     gunicorn_args,
     start_workers,
@@ -127,17 +129,18 @@ def acknowledge(port, first: int, reporters: int, concurrency: int) -> dict:
 
 def done_reports(db, first: int, count: int) -> int:
     """Reports of these reporters that are routed cases with their confirmation queued."""
+    keys = db.keys
     from sqlalchemy import func, select
 
     from casebridge.models import Case, Message, Reporter
 
-    phones = [reporter_phone(n) for n in range(first, first + count)]
+    phones = [keys.index(reporter_phone(n)) for n in range(first, first + count)]
     with db.session() as session:
         return session.scalar(
             select(func.count(func.distinct(Case.id)))
             .join(Reporter, Case.reporter_id == Reporter.id)
             .join(Message, (Message.case_id == Case.id) & (Message.purpose == "confirmation"))
-            .where(Reporter.phone.in_(phones), Case.status == "assigned")
+            .where(Reporter.phone_index.in_(phones), Case.status == "assigned")
         )
 
 
@@ -230,6 +233,7 @@ def main() -> None:
             "DATABASE_URL": db_url,
             "REDIS_URL": url,
             "SECRET_KEY": "bench-secret",
+            "DATA_KEY": DATA_KEY,
             "INSTANCE_PATH": str(folder),
             "SMS_PROVIDER": "africastalking",
             "PUBLIC_BASE_URL": PUBLIC,
@@ -246,7 +250,7 @@ def main() -> None:
             env.pop(name, None)
         from casebridge.db import Database
 
-        db = Database(db_url)
+        db = Database(db_url, data_keys())
         first = 0
         with gunicorn("gateway.app:create_app()", env, options) as app:
             warm = 10**6  # every gunicorn worker loads what webhooks need before we measure
@@ -302,7 +306,12 @@ def _write_intakes(db_url: str, redis_url: str, prefix: str, count: int) -> None
     from gateway.services import Services
     from gateway.submit import submit_report
 
-    env = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench-secret"}
+    env = {
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "bench-secret",
+        "DATA_KEY": DATA_KEY,
+    }
     services = Services.build(Settings.load(env=env))
     try:
         for i in range(count):

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 import loadgen
 from common import (
     BARE_SPEC,
+    DATA_KEY,
     ROOT,
     bench_redis,
     cpu_seconds,
@@ -120,6 +121,7 @@ def run_one_redis(args, folder, kind: str, options: tuple, first: int) -> tuple[
             "DATABASE_URL": sqlite_database(folder, ORGS_FILE),
             "REDIS_URL": url,
             "SECRET_KEY": "bench-secret",
+            "DATA_KEY": DATA_KEY,
             "INSTANCE_PATH": str(folder),
             "SMS_PROVIDER": "simulator",
             "AT_WEBHOOK_TOKEN": "",

@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import loadgen
 from common import (
+    DATA_KEY,
     ROOT,
     bench_redis,
     cpu_seconds,
@@ -168,6 +169,7 @@ def main() -> None:
             "DATABASE_URL": db_url,
             "REDIS_URL": url,
             "SECRET_KEY": "bench-secret",
+            "DATA_KEY": DATA_KEY,
             "INSTANCE_PATH": str(folder),
             "SMS_PROVIDER": "simulator",
             "AT_WEBHOOK_TOKEN": "",

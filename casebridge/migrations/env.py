@@ -1,6 +1,7 @@
 """Alembic environment: our metadata, our engine settings (SQLite pragmas, psycopg 3)."""
 
 from alembic import context
+from sqlalchemy import text
 
 from casebridge.db import make_engine
 from casebridge.models import Base
@@ -25,11 +26,22 @@ def run_migrations_online() -> None:
     engine.dialect.data_keys = config.attributes.get("data_keys")
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # batch mode copies and drops tables that other rows refer to
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()  # a pragma outside any transaction, or it does nothing
             context.configure(
                 connection=connection, target_metadata=target_metadata, render_as_batch=True
             )
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     finally:
         engine.dispose()
 

@@ -9,6 +9,7 @@ every key of a keyring in the middle of a rotation."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -81,13 +82,15 @@ def matches(session: Session, column: Any, value: str) -> ColumnElement[bool]:
     return column == found[0] if len(found) == 1 else column.in_(found)
 
 
-def index_columns(mapper) -> list[tuple[str, str]]:
-    """(index attribute, source attribute) pairs of a mapped class."""
-    return [
+@functools.cache
+def index_columns(mapper) -> tuple[tuple[str, str], ...]:
+    """(index attribute, source attribute) pairs of a mapped class (worked out once: every
+    flush asks it of every new or changed object)."""
+    return tuple(
         (attr.key, attr.columns[0].info[INDEX_OF])
         for attr in mapper.column_attrs
         if INDEX_OF in attr.columns[0].info
-    ]
+    )
 
 
 def fill_blind_indexes(session: Session, _context: Any, _instances: Any) -> None:
@@ -96,10 +99,10 @@ def fill_blind_indexes(session: Session, _context: Any, _instances: Any) -> None
 
     keys = None
     for obj in list(session.new) + list(session.dirty):
-        pairs = index_columns(inspect(obj).mapper)
+        state = inspect(obj)
+        pairs = index_columns(state.mapper)
         if not pairs:
             continue
-        state = inspect(obj)
         for index_attr, source in pairs:
             if obj not in session.new and not state.attrs[source].history.has_changes():
                 continue

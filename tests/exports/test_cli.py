@@ -58,3 +58,41 @@ def test_export_one_organisations_cases_since_a_date(run, services, jobs, orgs, 
     assert later.exit_code == 0 and json.loads(out.read_text())["cases"] == []
     unknown = run("export", "--format", "csv", "--org", "NOPE", "-o", str(out))
     assert unknown.exit_code == 1 and "no organisation with code 'NOPE'" in unknown.output
+
+
+def test_the_console_export_shows_the_decrypted_people_and_words(
+    run, services, jobs, orgs, tmp_path
+):
+    ref = file_case(
+        services,
+        jobs,
+        reporter_phone="+6281234567891",
+        worker_name="Sulastri Wulandari",
+        description="disekapzxq oleh majikan",
+    )
+    out = tmp_path / "cases.csv"
+    result = run("export", "--format", "csv", "--full-phones", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["reference"].replace("-", "") == ref
+    assert row["reporter_phone"] == "'+6281234567891"  # a leading + is neutralised
+    assert row["worker_name"] == "Sulastri Wulandari"
+    assert row["description"] == "disekapzxq oleh majikan"
+
+
+def test_the_console_export_under_another_key_refuses_clearly(services, jobs, orgs, tmp_path):
+    from casebridge.datakeys import generate
+
+    file_case(services, jobs, worker_name="Sulastri Wulandari")
+    out = tmp_path / "cases.csv"
+    env = {
+        "DATABASE_URL": services.settings.database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "DATA_KEY": generate(),
+    }
+    result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(out)], env=env)
+    assert result.exit_code != 0
+    written = out.read_text(errors="replace") if out.exists() else ""
+    assert "Sulastri" not in result.output and "Sulastri" not in written
+    assert "which DATA_KEY does not hold" in (result.output + str(result.exception))

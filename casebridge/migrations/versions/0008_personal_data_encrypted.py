@@ -68,7 +68,24 @@ def _to_text(table: str, column: str, nullable: bool = True, was_json: bool = Fa
         )
 
 
+def _refuse_without_keys() -> None:
+    """Before any change: personal data to encrypt needs the keys (SQLite's schema changes are
+    not undone when a migration fails, so refusing later would leave it half done)."""
+    if _keys() is not None:
+        return
+    conn = op.get_bind()
+    for name, (texts, jsons, _indexes) in PERSONAL.items():
+        tbl = sa.table(name, *(sa.column(c) for c in texts + jsons))
+        held = sa.or_(*(tbl.c[c].isnot(None) for c in texts + jsons))
+        if conn.execute(sa.select(sa.literal(1)).select_from(tbl).where(held).limit(1)).first():
+            raise RuntimeError(
+                f"{name} holds personal data to encrypt: run this upgrade with DATA_KEY set "
+                "(and SECRET_KEY), e.g. `pengaduan db upgrade`"
+            )
+
+
 def upgrade() -> None:
+    _refuse_without_keys()
     with op.batch_alter_table("reporters") as batch:
         batch.drop_constraint("uq_reporters_phone", type_="unique")
         batch.add_column(sa.Column("phone_index", sa.String(32), nullable=True))
