@@ -6,6 +6,8 @@ import logging
 
 import click
 
+from casebridge.datakeys import DataKeyError
+
 from .. import redact
 from ..providers.registry import all_providers
 from . import (
@@ -47,7 +49,20 @@ COMMANDS = (
 )
 
 
-@click.group()
+class _Main(click.Group):
+    """The command group: personal data that does not decrypt is explained, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DataKeyError as exc:
+            raise click.ClickException(
+                f"{exc}. Is DATA_KEY the key this data was stored under? "
+                "(`pengaduan keys status` shows which keys the data needs)"
+            ) from exc
+
+
+@click.group(cls=_Main)
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
 def main(verbose: bool) -> None:
     """Pengaduan Gateway: a complaint line for Indonesian migrant workers on any phone."""

@@ -95,4 +95,5 @@ def test_the_console_export_under_another_key_refuses_clearly(services, jobs, or
     assert result.exit_code != 0
     written = out.read_text(errors="replace") if out.exists() else ""
     assert "Sulastri" not in result.output and "Sulastri" not in written
-    assert "which DATA_KEY does not hold" in (result.output + str(result.exception))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "which DATA_KEY does not hold" in result.output and "keys status" in result.output
