@@ -97,7 +97,7 @@ def _answer_on(store: Store, link: Link, services: Services, hop: UssdHop, phone
         typed = new_input(session.text, hop.text)
         if typed is None or session.end:
             return session.screen  # a retry, or a hop after the last screen: the same answer
-    ctx = DbContext(services, intake_key(hop, store.keys.index(phone)))
+    ctx = DbContext(services, intake_key(hop, store.who(phone)))
     if session is None:
         resume = loaded.resume
         lang = loaded.language or (resume or {}).get("lang") or DEFAULT_LANGUAGE

@@ -157,6 +157,13 @@ class Store:
         self.redis = redis
         self.provider = provider
         self.keys = keys
+        self._who: tuple[str, str] | None = None
+
+    def who(self, phone: str) -> str:
+        """The phone's blind index under the current key (worked out once a hop)."""
+        if self._who is None or self._who[0] != phone:
+            self._who = (phone, self.keys.index(phone))
+        return self._who[1]
 
     def link(self) -> AbstractContextManager[Link]:
         """A connection of the client for one hop's round trips (`gateway.ussd.link`)."""
@@ -171,7 +178,7 @@ class Store:
 
     def load(self, link: Link, session_id: str, phone: str, first: bool) -> Loaded:
         """The session; on a first hop (`first`) also the phone's resume offer and language."""
-        who = self.keys.index(phone)
+        who = self.who(phone)
         key = session_key(self.provider, who, session_id)
         if not first:
             (raw_session,) = link.exchange(("GET", key))
@@ -223,7 +230,7 @@ class Store:
         """Store the session, keep (or drop) the phone's resume offer, remember a chosen
         language, and count a new session: one write, not waited for (`Link.send`)."""
         ttl = END_TTL if session.end else SESSION_TTL
-        who = self.keys.index(session.phone)
+        who = self.who(session.phone)
         state_json = _dumps(session.state)
         commands: list[tuple] = [
             (

@@ -19,7 +19,7 @@ from casebridge.models import utcnow
 from gateway.app import create_app
 from gateway.embedded_redis import EmbeddedRedis
 from gateway.services import Services
-from tests.conftest import TEST_KEYS, Jobs, make_settings
+from tests.conftest import TEST_DATA_KEY, TEST_KEYS, Jobs, make_settings, phone_index
 from tests.ussd.phone import Phone
 
 USSD_PHONE = "+6281234567890"
@@ -125,6 +125,24 @@ def test_a_value_no_key_opens_is_a_new_dialogue(client, services, orgs):
     for key in services.redis.scan_iter("ussd:session:*"):
         services.redis.set(key, other.seal(b'{"phone": "+6281234567890"}'), keepttl=True)
     assert phone.press("2").startswith("CON Layanan Pengaduan Pekerja Migran\n")
+
+
+def test_a_dialogue_goes_on_through_a_rotation(client, services, orgs):
+    """A new key put first (`pengaduan keys rotate`): a session and a resume offer sealed and
+    named under the old one are still found, and the next write is under the new one."""
+    phone = Phone(client, USSD_PHONE, token=AT_TOKEN)
+    phone.dial()
+    phone.press("1", "2")
+    asked = phone.press("2")
+    services.settings.__dict__["data_keys"] = DataKeys.from_text(f"{generate()},{TEST_DATA_KEY}")
+    assert phone.retry() == asked  # the session, found under the old index
+    assert phone.press(NAME).startswith("CON "), phone.reply
+    assert phone.reply != asked
+    again = Phone(client, USSD_PHONE, token=AT_TOKEN)
+    assert again.dial().startswith("CON Ada laporan Anda yang belum selesai. Lanjutkan?\n")
+    new = services.settings.data_keys.index(USSD_PHONE)
+    assert services.redis.exists(f"ussd:resume:{new}")
+    assert not services.redis.exists(f"ussd:resume:{phone_index(USSD_PHONE)}")
 
 
 @pytest.fixture
