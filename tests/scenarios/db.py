@@ -108,7 +108,9 @@ def _reporter(session, spec: dict, where: str) -> None:
 def _messages(session, spec: dict, where: str) -> None:
     query = select(Message).order_by(Message.id)
     for name in MESSAGE_FILTERS:
-        if name in spec:
+        if name == "phone" and name in spec:  # encrypted: found by its blind index
+            query = query.where(Message.phone_index == phone_index(spec[name]))
+        elif name in spec:
             query = query.where(getattr(Message, name) == spec[name])
     rows = list(session.scalars(query))
     label = f"{where}: messages { ({k: spec[k] for k in MESSAGE_FILTERS if k in spec}) }"

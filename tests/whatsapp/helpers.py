@@ -8,7 +8,8 @@ from fakes import meta_webhooks
 from fakes.graph_api import shown
 from sqlalchemy import select
 
-from casebridge.models import Case
+from casebridge.models import Case, Reporter
+from casebridge.models.encrypted import matches
 
 PHONE = "+60129876543"
 CASEWORKER = "+6289900000002"
@@ -49,7 +50,9 @@ def report(client, jobs, clock, phone: str = PHONE, safe: bool = True) -> str:
 def reference(services, phone: str = PHONE) -> str:
     with services.db.session() as session:
         case = session.scalars(
-            select(Case).where(Case.reporter.has(phone=phone)).order_by(Case.id.desc())
+            select(Case)
+            .where(Case.reporter.has(matches(session, Reporter.phone_index, phone)))
+            .order_by(Case.id.desc())
         ).first()
         assert case is not None, "no case was made"
         ref = case.reference
