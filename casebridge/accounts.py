@@ -22,10 +22,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from . import clean, phones
+from .datakeys import DataKeys
 from .models import Invite, Organisation, Role, User, utcnow
+from .models.encrypted import session_keys
+from .sealed import open_text
 from .second_factor import FACTORS, SMS, TOTP, check_sms_code, check_totp, new_totp_secret
 
 INVITE_LIFETIME = timedelta(hours=72)
@@ -265,21 +268,42 @@ def begin_enrolment(
     if factor == SMS and not invite_.user.phone:
         raise AccountError("the account has no phone for SMS codes", "account_no_phone")
     secret = new_totp_secret() if factor == TOTP else ""
+    keys = _keys(invite_)
     key = _ENROL + str(invite_.id)
-    redis.hset(key, mapping={"hash": hash_password(password), "factor": factor, "secret": secret})
+    sealed = {"hash": keys.encrypt(hash_password(password)), "secret": keys.encrypt(secret)}
+    redis.hset(key, mapping={**sealed, "factor": factor})
     redis.expire(key, int(ENROL_LIFETIME.total_seconds()))
     return Enrolment(factor, secret or None)
 
 
-def pending_enrolment(redis: Redis, invite_: Invite) -> Enrolment | None:
-    found = redis.hgetall(_ENROL + str(invite_.id))
+def _keys(invite_: Invite) -> DataKeys:
+    """The data keys of the invitation's database: a waiting password hash and TOTP secret
+    are sealed in Redis as they are in the database."""
+    return session_keys(object_session(invite_))
+
+
+def _pending(redis: Redis, invite_: Invite) -> dict[str, str] | None:
+    """The waiting enrolment opened (password hash, factor, secret), or None (none, expired,
+    or sealed under a key no longer held)."""
     found = {
-        (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
-        for k, v in found.items()
+        (k.decode() if isinstance(k, bytes) else k): v
+        for k, v in redis.hgetall(_ENROL + str(invite_.id)).items()
     }
-    if not found.get("hash") or found.get("factor") not in FACTORS:
+    factor = found.get("factor")
+    factor = factor.decode() if isinstance(factor, bytes) else factor
+    keys = _keys(invite_)
+    password_hash = open_text(keys, found.get("hash"))
+    secret = open_text(keys, found.get("secret"))
+    if not password_hash or factor not in FACTORS or secret is None:
         return None
-    return Enrolment(found["factor"], found.get("secret") or None)
+    return {"hash": password_hash, "factor": factor, "secret": secret}
+
+
+def pending_enrolment(redis: Redis, invite_: Invite) -> Enrolment | None:
+    found = _pending(redis, invite_)
+    if found is None:
+        return None
+    return Enrolment(found["factor"], found["secret"] or None)
 
 
 def finish_enrolment(
@@ -292,20 +316,19 @@ def finish_enrolment(
     """With the right code, the password and factor become the person's and the link is used
     up; returns the person, or None (the code was wrong or the enrolment expired)."""
     key = _ENROL + str(invite_.id)
-    pending = pending_enrolment(redis, invite_)
+    pending = _pending(redis, invite_)
     if pending is None:
         return None
     user = invite_.user
-    if pending.factor == TOTP:
-        ok = check_totp(redis, user.id, pending.totp_secret or "", code)
+    if pending["factor"] == TOTP:
+        ok = check_totp(redis, user.id, pending["secret"], code)
     else:
         ok = check_sms_code(redis, user.id, code)
     if not ok:
         return None
-    stored = redis.hget(key, "hash")
-    user.password_hash = stored.decode() if isinstance(stored, bytes) else stored
-    user.second_factor = pending.factor
-    user.totp_secret = pending.totp_secret
+    user.password_hash = pending["hash"]
+    user.second_factor = pending["factor"]
+    user.totp_secret = pending["secret"] or None
     invite_.used_at = utcnow()
     session.flush()
     redis.delete(key)

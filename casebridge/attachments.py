@@ -6,8 +6,6 @@ at most MAX_MEDIA_BYTES, retried with backoff; a refusal or final failure is on 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import private_files
+from . import sealed
 from .attempts import Backoff, Durable
 from .models import Attachment, AttachmentStatus, Case, utcnow
-from .models.encrypted import matches
+from .models.encrypted import matches, session_keys
 from .timeline import record
 
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)
@@ -173,22 +171,15 @@ def check(content_type: str, size: int, limit: int) -> tuple[str, str]:
 def store(
     session: Session, row: Attachment, body: bytes, content_type: str, folder: Path, limit: int
 ) -> Attachment:
-    """Keep the downloaded file (owner-only) and mark the row stored; Refused when its type or
-    size is not accepted (the caller marks it failed)."""
+    """Keep the downloaded file sealed under the data keys (owner-only; `sealed.read_file`
+    opens it) and mark the row stored; Refused when its type or size is not accepted (the
+    caller marks it failed). Size and SHA-256 are the plain content's; the file's name shows
+    neither (a keyed digest: the same file again gets the same name)."""
     kind, ext = check(content_type, len(body), limit)
     digest = hashlib.sha256(body).hexdigest()
-    private_files.folder(folder)
-    name = f"{row.id}-{digest[:16]}{ext}"
-    fd, tmp = tempfile.mkstemp(prefix=".part-", dir=folder)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    keys = session_keys(session)
+    name = f"{row.id}-{keys.index(digest)[:16]}{ext}"
+    sealed.write_file(folder / name, body, keys)
     row.kind, row.content_type = kind, bare_type(content_type)
     row.size, row.sha256, row.stored_path = len(body), digest, name
     row.status, row.next_attempt_at, row.error = AttachmentStatus.STORED, None, None

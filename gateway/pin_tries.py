@@ -3,7 +3,8 @@
 One transaction per try increments three counters (phone and reference, reference, phone),
 each living `LOCK_SECONDS` from its first try: concurrent tries each get their own count, so
 no more than the limit are ever checked. Without Redis no PIN is checked (the lookup answers
-"locked"); a reporter's own phone needs no PIN and still finds its cases."""
+"locked"); a reporter's own phone needs no PIN and still finds its cases. A phone is named by
+its blind index (`DataKeys.index`): the counters show no number."""
 
 from __future__ import annotations
 
@@ -18,16 +19,18 @@ from casebridge.casestatus import (
     MAX_TRIES_PER_PHONE,
     MAX_TRIES_PER_REFERENCE,
 )
+from casebridge.datakeys import DataKeys
 
 log = logging.getLogger(__name__)
 
 
-def keys(reference: str, phone: str) -> tuple[str, str, str]:
-    """The counters of a try: this phone on this reference, the reference, the phone."""
+def keys(reference: str, who: str) -> tuple[str, str, str]:
+    """The counters of a try: this phone (its blind index, `who`) on this reference, the
+    reference, the phone."""
     return (
-        f"pin-try:{reference}:{phone}",
+        f"pin-try:{reference}:{who}",
         f"pin-try:ref:{reference}",
-        f"pin-try:phone:{phone}",
+        f"pin-try:phone:{who}",
     )
 
 
@@ -35,12 +38,13 @@ LIMITS = (MAX_TRIES, MAX_TRIES_PER_REFERENCE, MAX_TRIES_PER_PHONE)
 
 
 class RedisPinTries:
-    def __init__(self, redis: Redis):
+    def __init__(self, redis: Redis, data_keys: DataKeys):
         self.redis = redis
+        self.data_keys = data_keys
 
     def take(self, reference: str, phone: str) -> bool:
         pipe = self.redis.pipeline(transaction=True)
-        for key in keys(reference, phone):
+        for key in keys(reference, self.data_keys.index(phone)):
             pipe.set(key, 0, ex=LOCK_SECONDS, nx=True)  # the window starts with the first try
             pipe.incr(key)
         try:

@@ -1,5 +1,7 @@
 """A report by SMS: what is missing is asked one question at a time; the state lives in Redis
-for a day, keyed by phone; when nothing is missing the turn carries a Report to submit.
+for a day, keyed by the phone's blind index and sealed (`DataKeys.encrypt`): a copy of Redis
+shows no name, description or number; when nothing is missing the turn carries a Report to
+submit. While a rotation runs, a dialogue is also looked for under the phone's older indexes.
 
 State: {"v": 1, "lang": "id", "asking": "country", "tries": 0, "answers": {...},
 "description": "…", "at": <unix seconds of the last change>}."""
@@ -11,6 +13,7 @@ import time
 from typing import Any
 
 from casebridge.reports import MAX_DESCRIPTION, Report
+from casebridge.sealed import open_text
 
 from . import questions
 from .turn import Turn
@@ -19,17 +22,26 @@ VERSION = 1
 TTL_SECONDS = 24 * 3600
 
 
-def _key(phone: str) -> str:
-    return f"pengaduan:sms:report:{phone}"
+def _key(who: str) -> str:
+    return f"pengaduan:sms:report:{who}"
+
+
+def _keys(turn: Turn) -> list[str]:
+    """The dialogue's key under each data key, the current first."""
+    return [_key(who) for who in turn.settings.data_keys.indexes(turn.phone)]
 
 
 def load(turn: Turn) -> dict[str, Any] | None:
     """The unfinished report of this phone, or None (none, expired or not ours)."""
-    raw = turn.redis.get(_key(turn.phone))
-    if raw is None:
+    keys = turn.settings.data_keys
+    raw = turn.redis.get(_key(keys.index(turn.phone)))
+    if raw is None and len(keys.ids) > 1:
+        raw = next(filter(None, turn.redis.mget(_keys(turn)[1:])), None)
+    text = open_text(keys, raw)
+    if text is None:
         return None
     try:
-        state = json.loads(raw)
+        state = json.loads(text)
     except ValueError:
         return None
     if not isinstance(state, dict) or state.get("v") != VERSION:
@@ -41,11 +53,13 @@ def load(turn: Turn) -> dict[str, Any] | None:
 
 def _save(turn: Turn, state: dict[str, Any]) -> None:
     state["at"] = time.time()
-    turn.redis.set(_key(turn.phone), json.dumps(state), ex=TTL_SECONDS)
+    keys = turn.settings.data_keys
+    sealed = keys.encrypt(json.dumps(state))
+    turn.redis.set(_key(keys.index(turn.phone)), sealed, ex=TTL_SECONDS)
 
 
 def clear(turn: Turn) -> None:
-    turn.redis.delete(_key(turn.phone))
+    turn.redis.delete(*_keys(turn))
 
 
 def start(turn: Turn, description: str | None) -> None:

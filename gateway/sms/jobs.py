@@ -55,8 +55,9 @@ def handle_inbound(message_id: int) -> str:
         )
     if phone is None:
         return "missing"
+    who = services.settings.data_keys.index(phone)  # the lock's name shows no number
     lock = services.redis.lock(
-        f"pengaduan:sms:phone:{phone}", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
+        f"pengaduan:sms:phone:{who}", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
     )
     if not lock.acquire():
         raise RuntimeError(f"inbound SMS {message_id}: its phone is busy; retry later")

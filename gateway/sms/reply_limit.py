@@ -27,10 +27,11 @@ def _limiter(redis: Redis) -> MovingWindowRateLimiter:
     return _limiters[id(pool)]
 
 
-def allow(redis: Redis, phone: str) -> bool:
-    """Count one reply to `phone`; False once one of its windows is full."""
+def allow(redis: Redis, who: str) -> bool:
+    """Count one reply to the phone whose blind index is `who` (Redis's keys show no number);
+    False once one of its windows is full."""
     limiter = _limiter(redis)
-    if all([limiter.hit(limit, "reply", phone) for limit in LIMITS]):
+    if all([limiter.hit(limit, "reply", who) for limit in LIMITS]):
         return True
     log.warning("SMS reply withheld: the phone's reply limit is reached")
     return False

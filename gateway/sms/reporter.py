@@ -116,7 +116,7 @@ def _status(turn: Turn, command: Command) -> None:
             return
         turn.send("\n".join(_status_line(v, turn.lang) for v in views))
         return
-    tries = RedisPinTries(turn.services.redis)
+    tries = RedisPinTries(turn.services.redis, turn.settings.data_keys)
     secret_key = turn.services.settings.secret_key
     found = casestatus.find(
         turn.session, command.ref, command.pin, turn.phone, tries, turn.channel, secret_key

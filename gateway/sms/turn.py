@@ -61,7 +61,7 @@ class Turn:
     ) -> None:
         """Queue a reply to the sender (nothing when they said STOP, or past the phone's
         reply limit). `meta` tells the sender more (a question's choices, for WhatsApp)."""
-        if not reply_limit.allow(self.redis, self.phone):
+        if not reply_limit.allow(self.redis, self.settings.data_keys.index(self.phone)):
             if case is not None:
                 record(self.session, case, "message_withheld", "system", f"{purpose}: reply limit")
             return

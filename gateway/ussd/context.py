@@ -52,7 +52,7 @@ class DbContext:
     def lookup(
         self, reference: str, pin: str | None, phone: str
     ) -> CaseStatus | None | Literal["locked"]:
-        tries = RedisPinTries(self.services.redis)
+        tries = RedisPinTries(self.services.redis, self.services.settings.data_keys)
         with self.services.db.session() as session:
             return casestatus.find(
                 session, reference, pin, phone, tries, CHANNEL, self.services.settings.secret_key

@@ -16,7 +16,6 @@ from redis.exceptions import RedisError
 
 from casebridge import phones
 from casebridge.channel_events import UssdHop
-from casebridge.datakeys import DataKeys
 from ussd_menus import engine
 from ussd_menus.history import new_input
 from ussd_menus.menu import DEFAULT_LANGUAGE
@@ -59,11 +58,11 @@ def problem(hop: UssdHop) -> str | None:
     return None
 
 
-def intake_key(hop: UssdHop, phone: str, keys: DataKeys) -> str:
+def intake_key(hop: UssdHop, who: str) -> str:
     """The idempotency key of the report a session may file: one per session of a phone (a
-    session id sent again from another phone never gets that report's answer). The key is
-    stored plain, so the phone is in it as its blind index."""
-    return f"ussd:{hop.provider}:{keys.index(phone)}:{hop.session_id}"
+    session id sent again from another phone never gets that report's answer); the phone is
+    named by its blind index (`who`), as in the session's key."""
+    return f"ussd:{hop.provider}:{who}:{hop.session_id}"
 
 
 def answer(services: Services, hop: UssdHop) -> Screen:
@@ -82,7 +81,7 @@ def answer(services: Services, hop: UssdHop) -> Screen:
 
 
 def _answer(services: Services, hop: UssdHop, phone: str) -> Screen:
-    store = Store(services.redis, hop.provider)
+    store = Store(services.redis, hop.provider, services.settings.data_keys)
     with store.link() as link:
         return _answer_on(store, link, services, hop, phone)
 
@@ -98,7 +97,7 @@ def _answer_on(store: Store, link: Link, services: Services, hop: UssdHop, phone
         typed = new_input(session.text, hop.text)
         if typed is None or session.end:
             return session.screen  # a retry, or a hop after the last screen: the same answer
-    ctx = DbContext(services, intake_key(hop, phone, services.db.keys))
+    ctx = DbContext(services, intake_key(hop, store.who(phone)))
     if session is None:
         resume = loaded.resume
         lang = loaded.language or (resume or {}).get("lang") or DEFAULT_LANGUAGE

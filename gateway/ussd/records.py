@@ -38,7 +38,7 @@ def record_end(services: Services, end: SessionEnd) -> bool:
     it was new. The session's last screen comes from the stored session."""
     if end.outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {end.outcome!r}; known: {', '.join(OUTCOMES)}")
-    store = Store(services.redis, end.provider)
+    store = Store(services.redis, end.provider, services.settings.data_keys)
     stored = _stored(store, end.session_id, end.phone)
     screen = (stored.at if stored else None) or UNKNOWN_SCREEN
     duration = end.duration_ms

@@ -1,15 +1,21 @@
 """USSD sessions in Redis: per hop one read (a round trip) and one write (sent; its replies
 are read later), over one connection lent to the hop (`Store.link()`, `gateway.ussd.link`).
 
-Keys:
-- `ussd:session:<provider>:<phone>:<session id>`: the session (state, the provider's
+Keys name a phone by its blind index (`DataKeys.index`, "who" below), never by its number;
+the session and the resume offer are sealed (`DataKeys.seal`): a copy of Redis (or of its
+snapshot) shows no name, description or number. A value no key opens reads as absent.
+- `ussd:session:<provider>:<who>:<session id>`: the session (state, the provider's
   cumulative text, the last screen), for `SESSION_TTL`; bound to the caller's phone, so the
   same session id from another phone is another session; once it has ended, only `END_TTL`
   (its last screen, which may show a PIN, is kept just long enough to answer a provider retry).
-- `ussd:resume:<phone>`: the latest unfinished report of that phone, offered to continue on
+- `ussd:resume:<who>`: the latest unfinished report of that phone, offered to continue on
   its next dial within `RESUME_TTL`.
-- `ussd:lang:<phone>`: the language chosen on that phone.
+- `ussd:lang:<who>`: the language chosen on that phone.
 - `ussd:stats`: counters for `/metrics` (see `gateway.ussd.metrics`).
+
+While a rotation runs (a keyring of two keys or more) a phone has an index per key: a session
+or resume offer not found under the current one is looked for under the older ones, in one
+more round trip, and offers under the older ones are dropped with the current one.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from typing import Any
 import orjson
 from redis import Redis
 
+from casebridge.datakeys import DataKeys
+from casebridge.sealed import open_bytes
 from ussd_menus.screens import Screen
 
 from .link import Link, lend
@@ -35,16 +43,16 @@ LANGUAGE_TTL = 365 * 24 * 3600
 STATS_KEY = "ussd:stats"
 
 
-def session_key(provider: str, phone: str, session_id: str) -> str:
-    return f"ussd:session:{provider}:{phone}:{session_id}"
+def session_key(provider: str, who: str, session_id: str) -> str:
+    return f"ussd:session:{provider}:{who}:{session_id}"
 
 
-def resume_key(phone: str) -> str:
-    return f"ussd:resume:{phone}"
+def resume_key(who: str) -> str:
+    return f"ussd:resume:{who}"
 
 
-def language_key(phone: str) -> str:
-    return f"ussd:lang:{phone}"
+def language_key(who: str) -> str:
+    return f"ussd:lang:{who}"
 
 
 def started_field(provider: str) -> str:
@@ -143,27 +151,71 @@ def _json(raw: bytes | None) -> dict | None:
 
 
 class Store:
-    """Sessions of one provider."""
+    """Sessions of one provider, sealed under `keys`."""
 
-    def __init__(self, redis: Redis, provider: str):
+    def __init__(self, redis: Redis, provider: str, keys: DataKeys):
         self.redis = redis
         self.provider = provider
+        self.keys = keys
+        self._who: tuple[str, str] | None = None
+
+    def who(self, phone: str) -> str:
+        """The phone's blind index under the current key (worked out once a hop)."""
+        if self._who is None or self._who[0] != phone:
+            self._who = (phone, self.keys.index(phone))
+        return self._who[1]
 
     def link(self) -> AbstractContextManager[Link]:
         """A connection of the client for one hop's round trips (`gateway.ussd.link`)."""
         return lend(self.redis)
 
+    def _session(self, raw: bytes | None) -> UssdSession | None:
+        return UssdSession.loads(open_bytes(self.keys, raw))
+
+    def _older(self, phone: str) -> list[str]:
+        """The phone's indexes under the keys older than the current one (a rotation)."""
+        return self.keys.indexes(phone)[1:] if len(self.keys.ids) > 1 else []
+
     def load(self, link: Link, session_id: str, phone: str, first: bool) -> Loaded:
         """The session; on a first hop (`first`) also the phone's resume offer and language."""
-        key = session_key(self.provider, phone, session_id)
+        who = self.who(phone)
+        key = session_key(self.provider, who, session_id)
         if not first:
             (raw_session,) = link.exchange(("GET", key))
-            return Loaded(UssdSession.loads(raw_session))
+            session = self._session(raw_session)
+            older = self._older(phone) if session is None else []
+            if older:
+                found = link.exchange(
+                    *(("GET", session_key(self.provider, o, session_id)) for o in older)
+                )
+                session = next(filter(None, map(self._session, found)), None)
+            return Loaded(session)
         raw_session, raw_resume, raw_lang = link.exchange(
-            ("GET", key), ("GET", resume_key(phone)), ("GET", language_key(phone))
+            ("GET", key), ("GET", resume_key(who)), ("GET", language_key(who))
         )
+        session = self._session(raw_session)
+        resume = _json(open_bytes(self.keys, raw_resume))
         lang = raw_lang.decode() if isinstance(raw_lang, bytes) else raw_lang
-        return Loaded(UssdSession.loads(raw_session), _json(raw_resume), lang or None)
+        older = self._older(phone) if session is None and resume is None else []
+        if older:
+            found = link.exchange(
+                *(
+                    command
+                    for o in older
+                    for command in (
+                        ("GET", session_key(self.provider, o, session_id)),
+                        ("GET", resume_key(o)),
+                        ("GET", language_key(o)),
+                    )
+                )
+            )
+            session = next(filter(None, map(self._session, found[0::3])), None)
+            resume = next(
+                filter(None, (_json(open_bytes(self.keys, r)) for r in found[1::3])), None
+            )
+            old_lang = next(filter(None, found[2::3]), None)
+            lang = lang or (old_lang.decode() if isinstance(old_lang, bytes) else old_lang)
+        return Loaded(session, resume, lang or None)
 
     def save(
         self,
@@ -178,34 +230,44 @@ class Store:
         """Store the session, keep (or drop) the phone's resume offer, remember a chosen
         language, and count a new session: one write, not waited for (`Link.send`)."""
         ttl = END_TTL if session.end else SESSION_TTL
+        who = self.who(session.phone)
         state_json = _dumps(session.state)
         commands: list[tuple] = [
             (
                 "SET",
-                session_key(self.provider, session.phone, session_id),
-                session.dumps(state_json),
+                session_key(self.provider, who, session_id),
+                self.keys.seal(session.dumps(state_json)),
                 "EX",
                 ttl,
             )
         ]
         if resume is not None:
             resume_json = state_json if resume is session.state else _dumps(resume)
-            commands.append(("SET", resume_key(session.phone), resume_json, "EX", RESUME_TTL))
+            commands.append(("SET", resume_key(who), self.keys.seal(resume_json), "EX", RESUME_TTL))
         else:
-            commands.append(("DEL", resume_key(session.phone)))
+            commands.append(("DEL", resume_key(who)))
+        older = self._older(session.phone)
+        if older:  # an offer under an older index would come back once the current one is gone
+            commands.append(("DEL", *(resume_key(o) for o in older)))
         if language:
-            commands.append(("SET", language_key(session.phone), language, "EX", LANGUAGE_TTL))
+            commands.append(("SET", language_key(who), language, "EX", LANGUAGE_TTL))
         if new:
             commands.append(("HINCRBY", STATS_KEY, started_field(self.provider), 1))
         link.send(*commands)  # its replies are read on the connection's next use
 
     def peek(self, session_id: str, phone: str) -> UssdSession | None:
-        return UssdSession.loads(self.redis.get(session_key(self.provider, phone, session_id)))
+        for who in self.keys.indexes(phone):
+            found = self._session(self.redis.get(session_key(self.provider, who, session_id)))
+            if found is not None:
+                return found
+        return None
 
     def finish(self, session_id: str, phone: str | None, outcome: str, screen: str) -> None:
         """Count how the session ended and where, and forget it."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.hincrby(STATS_KEY, ended_field(self.provider, outcome, screen), 1)
         if phone:
-            pipe.delete(session_key(self.provider, phone, session_id))
+            pipe.delete(
+                *(session_key(self.provider, w, session_id) for w in self.keys.indexes(phone))
+            )
         pipe.execute()

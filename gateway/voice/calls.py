@@ -51,7 +51,7 @@ def answer(
     services: Services, adapter: Adapter, event: VoiceStep, seq: int | None, inbound: bool
 ) -> str:
     """The reply to one request of a live call."""
-    store = CallStore(services.redis)
+    store = CallStore(services.redis, services.settings.data_keys)
     record = store.load(adapter.provider, event.call_id)
     if record is None:
         return _begin(services, adapter, store, event, inbound)
@@ -70,7 +70,7 @@ def answer(
 def finish(services: Services, end: CallEnd) -> None:
     """The provider says the call is over: record it once, and keep the call marked closed
     until it expires (for a step that arrives late)."""
-    store = CallStore(services.redis)
+    store = CallStore(services.redis, services.settings.data_keys)
     record = store.load(end.provider, end.call_id)
     records.close(services, end, record)
     if record is not None and not record.closed:

@@ -73,7 +73,11 @@ class DatabaseContext:
             metrics.count(self.services.redis, "reports", self.provider)
             if recording_url and self.services.settings.store_recordings:
                 enqueue_store_recording(
-                    self.services.redis, self.provider, receipt.reference, recording_url
+                    self.services.redis,
+                    self.services.settings.data_keys,
+                    self.provider,
+                    receipt.reference,
+                    recording_url,
                 )
         return Submission(receipt.reference, receipt.pin)
 
@@ -91,7 +95,7 @@ class DatabaseContext:
     def _find(
         self, reference: str, pin: str | None, phone: str
     ) -> CaseStatus | None | Literal["locked"]:
-        tries = RedisPinTries(self.services.redis)
+        tries = RedisPinTries(self.services.redis, self.services.settings.data_keys)
         with self.services.db.session() as session:
             return casestatus.find(
                 session, reference, pin, phone, tries, "voice", self.services.settings.secret_key

@@ -1,6 +1,10 @@
 """RQ jobs of the voice line: the missed-call callback and, when configured, a copy of the
 recording. Plain arguments, safe to run twice; the provider's part (`place_call`,
-`fetch_recording`) comes from its `Provider` record, handed in as `Runtime.voice`."""
+`fetch_recording`) comes from its `Provider` record, handed in as `Runtime.voice`.
+
+RQ keeps a job's arguments in Redis, so a number or a recording's URL travels sealed
+(`DataKeys.encrypt`); one enqueued plain by an older version is still taken. A recording is
+kept sealed on disk (`casebridge.sealed`), owner-only: `read_recording` gives it back."""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from pathlib import Path
 from redis import Redis
 
 from casebridge.attachments import Refused
+from casebridge.datakeys import DataKeys, key_id
 from casebridge.messaging import PermanentSendError
+from casebridge.sealed import read_file, write_file
 from workers import queues
 from workers.runtime import VoiceLine, current
 
@@ -29,17 +35,23 @@ def provider_voice(provider: str) -> VoiceLine:
     return lines[provider]
 
 
+def _opened(keys: DataKeys, value: str) -> str:
+    """A job's argument as given (sealed by `keys.encrypt`, or plain from an older version)."""
+    return keys.decrypt(value) if key_id(value) else value
+
+
 def call_back(provider: str, phone: str) -> str | None:
     """Place the callback call; returns the provider's call id. A refusal by the provider is
     final (logged and counted); anything else is raised so that RQ tries again."""
     rt = current()
+    phone = _opened(rt.settings.data_keys, phone)
     try:
         call_id = provider_voice(provider).place_call(rt.settings, phone)
     except PermanentSendError as exc:
         log.warning("callback through %s refused: %s", provider, exc)
         metrics.count(rt.redis, "callbacks", provider, "failed")
         return None
-    callback.remember_outbound(rt.redis, provider, call_id, phone)
+    callback.remember_outbound(rt.redis, rt.settings.data_keys, provider, call_id, phone)
     metrics.count(rt.redis, "callbacks", provider, "placed")
     return call_id
 
@@ -48,13 +60,17 @@ def recordings_dir() -> Path:
     return current().settings.instance_dir / "recordings"
 
 
-def enqueue_store_recording(redis: Redis, provider: str, reference: str, url: str) -> None:
+def enqueue_store_recording(
+    redis: Redis, keys: DataKeys, provider: str, reference: str, url: str
+) -> None:
     """Queue a copy of the recording (STORE_RECORDINGS); the case keeps the provider's URL."""
-    queues.enqueue(redis, queues.STORE_RECORDING, provider, reference, url)
+    queues.enqueue(redis, queues.STORE_RECORDING, provider, reference, keys.encrypt(url))
 
 
 def store_recording(provider: str, reference: str, url: str) -> str:
-    """Download the recording into `<instance>/recordings/<reference>.<ext>` (once)."""
+    """Download the recording into `<instance>/recordings/<reference>.<ext>` (once), sealed."""
+    keys = current().settings.data_keys
+    url = _opened(keys, url)
     folder = recordings_dir()
     existing = sorted(folder.glob(f"{reference}.*")) if folder.is_dir() else []
     if existing:
@@ -65,9 +81,9 @@ def store_recording(provider: str, reference: str, url: str) -> str:
         log.warning("recording of %s not kept: %s", reference, exc)
         return ""
     ext = EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".audio")
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{reference}{ext}"
-    partial = target.with_suffix(target.suffix + ".part")
-    partial.write_bytes(body)
-    partial.replace(target)
-    return str(target)
+    return str(write_file(folder / f"{reference}{ext}", body, keys))
+
+
+def read_recording(path: Path, keys: DataKeys) -> bytes:
+    """A kept recording as the provider sent it (one kept before sealing, as it is)."""
+    return read_file(path, keys)

@@ -4,6 +4,8 @@ A call is one small JSON record that any gateway process can pick up: the engine
 number of the step last answered and that answer itself (so a provider repeating a request
 hears the same reply instead of moving the call on), and what the end-of-call record needs.
 It expires on its own: a call that never sends its final notification leaves nothing behind.
+The record names the caller's number and holds what they said: it is sealed under the data
+keys (`DataKeys.encrypt`); one no key opens reads as absent (the call starts afresh).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from redis import Redis
+
+from casebridge.datakeys import DataKeys
+from casebridge.sealed import open_text
 
 TTL_SECONDS = 2 * 3600
 """Longer than any call we run (a report takes a few minutes, a recording two)."""
@@ -69,19 +74,21 @@ def _key(provider: str, call_id: str) -> str:
 class CallStore:
     """Load, save and forget call records."""
 
-    def __init__(self, redis: Redis, ttl: int = TTL_SECONDS):
+    def __init__(self, redis: Redis, keys: DataKeys, ttl: int = TTL_SECONDS):
         self.redis = redis
+        self.keys = keys
         self.ttl = ttl
 
     def load(self, provider: str, call_id: str) -> CallRecord | None:
-        raw = self.redis.get(_key(provider, call_id))
-        if raw is None:
+        text = open_text(self.keys, self.redis.get(_key(provider, call_id)))
+        if text is None:
             return None
         try:
-            return CallRecord(**json.loads(raw))
+            return CallRecord(**json.loads(text))
         except (TypeError, ValueError):  # written by another version: start afresh
             return None
 
     def save(self, record: CallRecord) -> None:
         payload = json.dumps(asdict(record), separators=(",", ":"))
-        self.redis.set(_key(record.provider, record.call_id), payload, ex=self.ttl)
+        sealed = self.keys.encrypt(payload)
+        self.redis.set(_key(record.provider, record.call_id), sealed, ex=self.ttl)

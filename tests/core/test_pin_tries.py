@@ -44,7 +44,7 @@ def _find(services, reference: str, pin: str | None, phone: str):
             reference,
             pin,
             phone,
-            RedisPinTries(services.redis),
+            RedisPinTries(services.redis, services.settings.data_keys),
             "ussd",
             services.settings.secret_key,
         )

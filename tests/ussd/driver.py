@@ -12,6 +12,7 @@ from __future__ import annotations
 from scenarios.runner import Driver
 
 from gateway.ussd.store import resume_key
+from tests.conftest import phone_index
 
 from .phone import CALLER, Phone, new_session_id
 
@@ -44,5 +45,5 @@ class UssdDriver(Driver):
 
     def check(self, key: str, arg, where: str) -> None:
         for phone, offered in arg.items():
-            found = bool(self.services.redis.exists(resume_key(phone)))
+            found = bool(self.services.redis.exists(resume_key(phone_index(phone))))
             assert found == offered, f"{where}: resume offer for {phone}: {found}"

@@ -16,6 +16,7 @@ from gateway.app import create_app
 from gateway.services import Services, connect_redis
 from gateway.ussd import link, store
 from gateway.ussd.fastpath import HopRoutes
+from tests.conftest import phone_index
 from tests.faults.own_redis import OwnRedis
 
 URL = "/ussd/africastalking"
@@ -106,7 +107,7 @@ def test_hops_go_on_after_a_redis_restart_without_a_busy_screen(own):
 
 def test_a_failed_round_trip_does_not_leave_its_reply_for_the_next_hop(own):
     _server, svc, client = own
-    key = store.session_key("africastalking", "+6281234567890", "ATUid_wrongtype")
+    key = store.session_key("africastalking", phone_index("+6281234567890"), "ATUid_wrongtype")
     assert client.post(URL, data=_form("ATUid_wrongtype", "")).text.startswith("CON ")
     svc.redis.delete(key)
     svc.redis.hset(key, "x", "1")  # GET on a hash is an error reply

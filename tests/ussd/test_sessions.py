@@ -14,6 +14,7 @@ from gateway.app import create_app
 from gateway.services import Services, connect_redis
 from gateway.ussd import store
 from gateway.ussd.link import Link
+from tests.conftest import TEST_KEYS, phone_index
 
 from .phone import CALLER, Phone
 
@@ -31,38 +32,44 @@ def _ttl(services, key: str) -> int:
 
 def test_session_is_kept_by_session_id_with_a_ttl(dial, services):
     phone = dial()
-    key = store.session_key("africastalking", phone.phone, phone.session_id)
+    key = store.session_key("africastalking", phone_index(phone.phone), phone.session_id)
     assert store.SESSION_TTL == 600
     assert 595 <= _ttl(services, key) <= 600
-    saved = json.loads(services.redis.get(key))
+    saved = json.loads(TEST_KEYS.unseal(services.redis.get(key)))
     assert saved["phone"] == CALLER and saved["text"] == "" and saved["state"]["at"] == "main"
     phone.press("1", "2")
     assert 595 <= _ttl(services, key) <= 600
-    assert json.loads(services.redis.get(key))["text"] == "1*2"
+    assert json.loads(TEST_KEYS.unseal(services.redis.get(key)))["text"] == "1*2"
 
 
 def test_resume_offer_is_kept_by_phone_for_30_minutes(dial, services):
     phone = dial()
     phone.press("1", "2")
-    assert not services.redis.exists(store.resume_key(CALLER))  # one answer: nothing to offer
+    assert not services.redis.exists(
+        store.resume_key(phone_index(CALLER))
+    )  # one answer: nothing to offer
     phone.press("2", "Siti")
     assert store.RESUME_TTL == 1800
-    assert 1795 <= _ttl(services, store.resume_key(CALLER)) <= 1800
-    offered = json.loads(services.redis.get(store.resume_key(CALLER)))
+    assert 1795 <= _ttl(services, store.resume_key(phone_index(CALLER))) <= 1800
+    offered = json.loads(
+        TEST_KEYS.unseal(services.redis.get(store.resume_key(phone_index(CALLER))))
+    )
     assert offered["ans"] == {"relationship": "parent", "worker_name": "Siti"}
 
 
 def test_resume_offer_is_gone_after_30_minutes(dial, services):
     phone = dial()
     phone.press("1", "2", "2", "Siti")
-    services.redis.delete(store.resume_key(CALLER))  # what the TTL does after 30 minutes
+    services.redis.delete(
+        store.resume_key(phone_index(CALLER))
+    )  # what the TTL does after 30 minutes
     assert dial().reply.startswith("CON Layanan Pengaduan Pekerja Migran\n")
 
 
 def test_language_is_remembered_per_phone(dial, services):
     dial().press("4", "2")
-    assert services.redis.get(store.language_key(CALLER)) == b"en"
-    assert _ttl(services, store.language_key(CALLER)) > 364 * 24 * 3600
+    assert services.redis.get(store.language_key(phone_index(CALLER))) == b"en"
+    assert _ttl(services, store.language_key(phone_index(CALLER))) > 364 * 24 * 3600
     assert dial().reply.startswith("CON Migrant Worker Complaint Service\n")
     assert dial(phone="+6285712345678").reply.startswith("CON Layanan Pengaduan")
 
@@ -71,10 +78,10 @@ def test_ended_session_is_kept_only_briefly(dial, services):
     phone = dial()
     phone.press(*TO_SUMMARY, "1")
     assert phone.reply.startswith("END Laporan terkirim.")
-    key = store.session_key("africastalking", phone.phone, phone.session_id)
+    key = store.session_key("africastalking", phone_index(phone.phone), phone.session_id)
     assert store.END_TTL == 120
     assert 115 <= _ttl(services, key) <= 120
-    assert not services.redis.exists(store.resume_key(CALLER))
+    assert not services.redis.exists(store.resume_key(phone_index(CALLER)))
 
 
 def test_end_notification_forgets_the_session(dial, services):
@@ -82,7 +89,7 @@ def test_end_notification_forgets_the_session(dial, services):
     phone.press("1")
     assert phone.hang_up("Incomplete") == 200
     assert not services.redis.exists(
-        store.session_key("africastalking", phone.phone, phone.session_id)
+        store.session_key("africastalking", phone_index(phone.phone), phone.session_id)
     )
 
 
@@ -204,7 +211,9 @@ def test_database_down_on_status_gets_a_busy_screen(dial, services, monkeypatch)
 def test_lost_session_starts_again_and_offers_the_report(dial, services):
     phone = dial()
     phone.press("1", "2", "2", "Siti")
-    services.redis.delete(store.session_key("africastalking", phone.phone, phone.session_id))
+    services.redis.delete(
+        store.session_key("africastalking", phone_index(phone.phone), phone.session_id)
+    )
     assert phone.press("1").startswith("CON Ada laporan Anda yang belum selesai. Lanjutkan?\n")
     assert phone.press("1").startswith("CON Jenis kelamin pekerja:\n")
 
@@ -212,7 +221,9 @@ def test_lost_session_starts_again_and_offers_the_report(dial, services):
 @pytest.mark.parametrize("garbage", [b"not json", b"[]", b'{"phone": 1}', b'{"v": 1}'])
 def test_garbage_in_redis_is_a_new_session(dial, services, garbage):
     phone = dial()
-    services.redis.set(store.session_key("africastalking", phone.phone, phone.session_id), garbage)
-    services.redis.set(store.resume_key(CALLER), garbage)
+    services.redis.set(
+        store.session_key("africastalking", phone_index(phone.phone), phone.session_id), garbage
+    )
+    services.redis.set(store.resume_key(phone_index(CALLER)), garbage)
     assert phone.press("1").startswith("CON Layanan Pengaduan Pekerja Migran\n")
     assert phone.press("1").startswith("CON Siapa yang melapor?\n")

@@ -20,6 +20,7 @@ from scenarios.runner import Driver
 
 from casebridge import refs, texts
 from gateway.voice import callback
+from tests.conftest import phone_index
 
 from .conftest import CALLER, reference_of_call
 
@@ -113,7 +114,7 @@ class VoiceDriver(Driver):
 
     def check(self, key: str, arg, where: str) -> None:
         if key == "throttled":
-            ttl = self.services.redis.ttl(callback.throttle_key(self.caller))
+            ttl = self.services.redis.ttl(callback.throttle_key(phone_index(self.caller)))
             assert (0 < ttl <= callback.THROTTLE_SECONDS) == arg, (where, ttl)
             return
         for provider, count in arg.items():

@@ -10,6 +10,7 @@ from gateway.providers.africastalking import voice as at_voice
 from gateway.providers.twilio import voice as twilio_voice
 from gateway.voice import callback
 from gateway.voice import jobs as voice_jobs
+from tests.conftest import phone_index
 
 from .conftest import AT_NUMBER, CALLER
 
@@ -45,8 +46,8 @@ def test_the_throttle_is_per_number_across_providers(dial, jobs, twilio_api, at_
 def test_the_throttle_lasts_an_hour(services):
     assert callback.request(services, "twilio", CALLER)
     assert not callback.request(services, "twilio", CALLER)
-    assert 3590 < services.redis.ttl(callback.throttle_key(CALLER)) <= 3600
-    services.redis.delete(callback.throttle_key(CALLER))  # an hour later
+    assert 3590 < services.redis.ttl(callback.throttle_key(phone_index(CALLER))) <= 3600
+    services.redis.delete(callback.throttle_key(phone_index(CALLER)))  # an hour later
     assert callback.request(services, "twilio", CALLER)
 
 
@@ -77,7 +78,12 @@ def test_the_at_session_of_a_callback_is_remembered(jobs, services, at_api):
     jobs.run()  # configures the worker runtime
     session_id = voice_jobs.call_back("africastalking", CALLER)
     assert session_id.startswith("ATVId_")
-    assert callback.outbound_phone(services.redis, "africastalking", session_id) == CALLER
+    assert (
+        callback.outbound_phone(
+            services.redis, services.settings.data_keys, "africastalking", session_id
+        )
+        == CALLER
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from fakes.voice_servers import RECORDING, fake_recordings
 
+from gateway.voice.jobs import read_recording
+
 from .conftest import case_of_call
 
 
@@ -44,7 +46,9 @@ def test_a_twilio_recording_is_copied_with_the_account_credentials(
     case = case_of_call(services, "twilio", call.call_id)
     assert case.recording_url == url
     stored = services.settings.instance_dir / "recordings" / f"{case.reference}.wav"
-    assert stored.read_bytes() == RECORDING
+    on_disk = stored.read_bytes()
+    assert RECORDING not in on_disk and stored.stat().st_mode & 0o777 == 0o600
+    assert read_recording(stored, services.settings.data_keys) == RECORDING
     (seen,) = twilio_api.requests
     assert (
         seen.auth == f"{services.settings.twilio_account_sid}:{services.settings.twilio_auth_token}"

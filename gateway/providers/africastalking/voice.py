@@ -136,7 +136,7 @@ def _person(services, call_id: str, inbound: bool) -> str:
     form = request.form
     if inbound:
         return fields.caller(form.get("callerNumber"))
-    remembered = callback.outbound_phone(services.redis, NAME, call_id)
+    remembered = callback.outbound_phone(services.redis, services.settings.data_keys, NAME, call_id)
     if remembered:
         return remembered
     ours = services.settings.at_voice_number

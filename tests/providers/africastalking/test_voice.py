@@ -102,7 +102,9 @@ def test_a_recording_in_the_final_notification_still_opens_the_case(dial, servic
 
 
 def test_a_call_we_placed_is_for_the_number_we_called(dial, services):
-    callback.remember_outbound(services.redis, "africastalking", "ATVId_out1", CALLER)
+    callback.remember_outbound(
+        services.redis, services.settings.data_keys, "africastalking", "ATVId_out1", CALLER
+    )
     call = dial("africastalking", "+6281111111111", outbound=True, call_id="ATVId_out1")
     reply = call.dial()
     assert "Selamat datang" in reply.text

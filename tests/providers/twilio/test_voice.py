@@ -59,7 +59,10 @@ def to_report(call) -> None:
 def test_a_bad_signature_gets_403_and_changes_nothing(client, services, path, headers):
     res = client.post(path, data=FORM, headers=headers)
     assert res.status_code == 403
-    assert CallStore(services.redis).load("twilio", FORM["CallSid"]) is None
+    assert (
+        CallStore(services.redis, services.settings.data_keys).load("twilio", FORM["CallSid"])
+        is None
+    )
 
 
 def test_a_signature_over_other_fields_gets_403(client):
