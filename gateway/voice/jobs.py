@@ -12,10 +12,12 @@ import logging
 from pathlib import Path
 
 from redis import Redis
+from sqlalchemy import select
 
 from casebridge.attachments import Refused
 from casebridge.datakeys import DataKeys, key_id
 from casebridge.messaging import PermanentSendError
+from casebridge.models import Case
 from casebridge.sealed import read_file, write_file
 from workers import queues
 from workers.runtime import VoiceLine, current
@@ -75,6 +77,9 @@ def store_recording(provider: str, reference: str, url: str) -> str:
     existing = sorted(folder.glob(f"{reference}.*")) if folder.is_dir() else []
     if existing:
         return str(existing[0])
+    if _forgotten(reference):
+        log.info("recording of %s not kept: the case's personal data was removed", reference)
+        return ""
     try:
         body, content_type = provider_voice(provider).fetch_recording(current().settings, url)
     except Refused as exc:  # a foreign host, or larger than a recording can be
@@ -82,6 +87,15 @@ def store_recording(provider: str, reference: str, url: str) -> str:
         return ""
     ext = EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".audio")
     return str(write_file(folder / f"{reference}{ext}", body, keys))
+
+
+def _forgotten(reference: str) -> bool:
+    """Its case's personal data was removed (forgotten) while the copy waited in the queue."""
+    with current().db.session() as session:
+        removed = session.execute(
+            select(Case.personal_data_removed_at).where(Case.reference == reference)
+        ).first()
+    return removed is not None and removed[0] is not None
 
 
 def read_recording(path: Path, keys: DataKeys) -> bytes:

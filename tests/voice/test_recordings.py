@@ -88,3 +88,24 @@ def test_an_at_recording_is_copied_once(dial, jobs, services, at_api):
     case = case_of_call(services, "africastalking", call.call_id)
     assert [seen.path for seen in at_api.requests] == ["/recordings/ATVId_1.mp3"]
     assert (services.settings.instance_dir / "recordings" / f"{case.reference}.wav").is_file()
+
+
+@pytest.mark.parametrize("extra_settings", [{"store_recordings": True}])
+def test_a_copy_queued_for_a_forgotten_case_is_never_made(dial, jobs, services, at_api):
+    from casebridge import retention
+    from casebridge.models import Case
+    from gateway.voice.jobs import store_recording
+
+    url = f"{at_api.url}/recordings/ATVId_9.mp3"
+    call = leave_report(dial, "africastalking", url)
+    jobs.run()
+    case = case_of_call(services, "africastalking", call.call_id)
+    folder = services.settings.instance_dir / "recordings"
+    assert list(folder.glob(f"{case.reference}.*"))
+    with services.db.session() as session:
+        row = session.get(Case, case.id)
+        retention.remove_personal_data(session, row, "test", "request", services.settings)
+    assert not list(folder.glob(f"{case.reference}.*"))
+    assert store_recording("africastalking", case.reference, url) == ""  # the job, run late
+    assert not list(folder.glob(f"{case.reference}.*"))
+    assert len(at_api.requests) == 1
