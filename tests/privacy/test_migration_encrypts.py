@@ -83,8 +83,8 @@ def fill(url: str) -> None:
             t["intakes"]
             .insert()
             .values(
-                idempotency_key="api:old-1",
-                channel="api",
+                idempotency_key=f"ussd:africastalking:{PHONE}:ATUid_old1",
+                channel="ussd",
                 reference="12345674",
                 payload=PAYLOAD,
                 state="done",
@@ -185,6 +185,11 @@ def test_the_upgrade_encrypts_what_was_stored_plain(old_database):
     assert current(url) != "0007"
 
     stored = raw_columns(url)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:  # the USSD intake's key names the caller's blind index
+        key = conn.execute(sa.text("SELECT idempotency_key FROM intakes")).scalar_one()
+    engine.dispose()
+    assert key == f"ussd:africastalking:{TEST_KEYS.index(PHONE)}:ATUid_old1"
     for column, value in stored.items():
         assert isinstance(value, str) and key_id(value) == TEST_KEYS.current_id, (column, value)
         assert TEST_KEYS.decrypt(value), column

@@ -106,6 +106,32 @@ def upgrade() -> None:
         for column in jsons:
             _to_text(table, column, nullable=(table, column) not in REQUIRED, was_json=True)
     _rewrite(encrypt=True)
+    _ussd_intake_keys()
+
+
+def _ussd_intake_keys() -> None:
+    """A USSD intake's idempotency key named the caller (`ussd:<provider>:<phone>:<session>`);
+    it names the caller's blind index now, as the service writes it (going down, it stays)."""
+    keys, conn = _keys(), op.get_bind()
+    if keys is None:
+        return
+    tbl = sa.table("intakes", sa.column("id", sa.Integer), sa.column("idempotency_key", sa.String))
+    rows = conn.execute(
+        sa.select(tbl.c.id, tbl.c.idempotency_key).where(tbl.c.idempotency_key.like("ussd:%"))
+    ).all()
+    changes = []
+    for row_id, key in rows:
+        parts = key.split(":", 3)
+        if len(parts) == 4 and parts[2].lstrip("+").isdigit():
+            parts[2] = keys.index(parts[2])
+            changes.append({"row_id": row_id, "key": ":".join(parts)})
+    if changes:
+        conn.execute(
+            tbl.update()
+            .where(tbl.c.id == sa.bindparam("row_id"))
+            .values(idempotency_key=sa.bindparam("key")),
+            changes,
+        )
 
 
 def downgrade() -> None:
