@@ -323,7 +323,7 @@ def finish_enrolment(
     if pending["factor"] == TOTP:
         ok = check_totp(redis, user.id, pending["secret"], code)
     else:
-        ok = check_sms_code(redis, user.id, code)
+        ok = check_sms_code(redis, _keys(invite_), user.id, code)
     if not ok:
         return None
     user.password_hash = pending["hash"]

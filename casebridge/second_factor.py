@@ -4,7 +4,6 @@ code only as a hash), so every web process sees the same."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
@@ -14,7 +13,9 @@ from redis import Redis
 from sqlalchemy.orm import Session
 
 from . import outbox, texts
+from .datakeys import DataKeys
 from .models import User
+from .models.encrypted import session_keys
 
 TOTP = "totp"
 SMS = "sms"
@@ -52,8 +53,10 @@ def check_totp(redis: Redis, user_id: int, secret: str, code: str) -> bool:
     return bool(redis.set(f"{_TOTP_USED}{user_id}:{code}", 1, nx=True, ex=120))
 
 
-def _sms_hash(user_id: int, code: str) -> str:
-    return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
+def _sms_hashes(keys: DataKeys, user_id: int, code: str) -> list[str]:
+    """The code keyed by the data keys (a plain hash of six digits is undone in a moment):
+    what is stored under the current key, and what matches under any."""
+    return keys.indexes(f"sign-in code:{user_id}:{code}")
 
 
 def send_sms_code(
@@ -73,7 +76,7 @@ def send_sms_code(
     code = f"{secrets.randbelow(10**6):06d}"
     redis.set(
         _SMS_CODE + str(user.id),
-        _sms_hash(user.id, code),
+        _sms_hashes(session_keys(session), user.id, code)[0],
         ex=int(SMS_CODE_LIFETIME.total_seconds()),
     )
     body = texts.render("sign_in_code", user.language, code=code)
@@ -81,7 +84,7 @@ def send_sms_code(
     return message.id if message is not None else None
 
 
-def check_sms_code(redis: Redis, user_id: int, code: str) -> bool:
+def check_sms_code(redis: Redis, keys: DataKeys, user_id: int, code: str) -> bool:
     """The code last sent to the person, within 10 minutes; it works once."""
     code = (code or "").strip()
     if not (code.isascii() and code.isdigit() and len(code) == 6):
@@ -91,15 +94,15 @@ def check_sms_code(redis: Redis, user_id: int, code: str) -> bool:
     if stored is None:
         return False
     stored = stored.decode() if isinstance(stored, bytes) else stored
-    if not hmac.compare_digest(stored, _sms_hash(user_id, code)):
+    if not any(hmac.compare_digest(stored, h) for h in _sms_hashes(keys, user_id, code)):
         return False
     return bool(redis.delete(key))  # a second use of the same code finds nothing
 
 
-def check(redis: Redis, user: User, code: str) -> bool:
+def check(redis: Redis, keys: DataKeys, user: User, code: str) -> bool:
     """The code the person typed, against the factor they enrolled."""
     if user.second_factor == TOTP:
         return check_totp(redis, user.id, user.totp_secret or "", code)
     if user.second_factor == SMS:
-        return check_sms_code(redis, user.id, code)
+        return check_sms_code(redis, keys, user.id, code)
     return False

@@ -127,7 +127,9 @@ def _code_step():
         if not throttle.take(services.redis, user.email, _address()):
             session.pop(PENDING, None)
             return _login_page(error="account_throttled", status=429)
-        if not second_factor.check(services.redis, user, request.form.get("code", "")):
+        if not second_factor.check(
+            services.redis, services.settings.data_keys, user, request.form.get("code", "")
+        ):
             return _login_page(
                 "code",
                 error="account_wrong",

@@ -4,6 +4,7 @@ whom."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from casebridge import accounts, second_factor
 from casebridge.models import Invite, Message, Organisation, Role, User, utcnow
+from tests.conftest import TEST_KEYS
 from tests.people import PASSWORD, make_person, totp_code
 
 BASE = "https://gw.example.org"
@@ -124,13 +126,19 @@ def test_a_totp_code_works_once_and_only_near_its_time(services, orgs):
     code = totp_code(user)
     with services.db.session() as s:
         person = s.get(User, user.id)
-        assert second_factor.check(services.redis, person, code)
-        assert not second_factor.check(services.redis, person, code)  # replayed
+        assert second_factor.check(services.redis, services.settings.data_keys, person, code)
+        assert not second_factor.check(
+            services.redis, services.settings.data_keys, person, code
+        )  # replayed
         later = totp_code(user, at=utcnow() + timedelta(seconds=30))
-        assert second_factor.check(services.redis, person, later)  # the next step
+        assert second_factor.check(
+            services.redis, services.settings.data_keys, person, later
+        )  # the next step
         far = totp_code(user, at=utcnow() + timedelta(minutes=3))
-        assert not second_factor.check(services.redis, person, far)
-        assert not second_factor.check(services.redis, person, "12345x")
+        assert not second_factor.check(services.redis, services.settings.data_keys, person, far)
+        assert not second_factor.check(
+            services.redis, services.settings.data_keys, person, "12345x"
+        )
 
 
 def sent_code(services) -> str:
@@ -150,8 +158,13 @@ def test_an_sms_code_goes_through_the_outbox_works_once_and_for_ten_minutes(serv
         assert message.status == "queued" and message.case_id is None
     code = sent_code(services)
     assert code not in str(services.redis.get(f"pgd:sms-code:{user.id}"))  # stored hashed
-    assert second_factor.check_sms_code(services.redis, user.id, code)
-    assert not second_factor.check_sms_code(services.redis, user.id, code)  # used
+    stored = services.redis.get(f"pgd:sms-code:{user.id}").decode()
+    assert stored != hashlib.sha256(f"{user.id}:{code}".encode()).hexdigest()  # keyed
+    assert stored == TEST_KEYS.index(f"sign-in code:{user.id}:{code}")
+    assert second_factor.check_sms_code(services.redis, services.settings.data_keys, user.id, code)
+    assert not second_factor.check_sms_code(
+        services.redis, services.settings.data_keys, user.id, code
+    )  # used
     with services.db.session() as s:
         second_factor.send_sms_code(s, services.redis, s.get(User, user.id), "simulator")
     code = sent_code(services)
@@ -159,7 +172,9 @@ def test_an_sms_code_goes_through_the_outbox_works_once_and_for_ten_minutes(serv
     assert 590 <= services.redis.ttl(key) <= 600  # Redis forgets it after 10 minutes
     services.redis.expire(key, 1)
     time.sleep(1.1)
-    assert not second_factor.check_sms_code(services.redis, user.id, code)
+    assert not second_factor.check_sms_code(
+        services.redis, services.settings.data_keys, user.id, code
+    )
 
 
 def test_no_more_than_five_sms_codes_an_hour(services, orgs):
