@@ -4,12 +4,16 @@ is under which key."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from casebridge import datakeys, rotation
+from casebridge import datakeys, private_files, rotation
 from casebridge.datakeys import DataKeys
 from casebridge.settings import Settings
 
@@ -114,26 +118,55 @@ def _rotate_environment(settings: Settings, engine, batch: int) -> None:
 def rotate_file(path: Path, engine, folders: list[Path], batch: int, settle: float) -> None:
     """The rotation on embedded defaults: a new key goes first in the instance's keyring file,
     everything is re-encrypted under it, then the older keys leave the file. A keyring file
-    that already holds two keys is an interrupted rotation: it goes on towards the first."""
-    texts = DataKeys.from_file(path).as_text().split()
-    generated = len(texts) == 1
-    if generated:
-        texts = [datakeys.generate(), *texts]
-        datakeys.write_keyring(path, texts)
-    keys = DataKeys.from_text("\n".join(texts))  # held here: the file loses the older keys
-    if generated:
-        click.echo(f"new key {keys.current_id} written first in {path}")
-    else:
-        click.echo(f"going on with an unfinished rotation to key {keys.current_id}")
-    click.echo(f"waiting {settle:g} s for running processes to take the new key…")
-    time.sleep(settle)
-    _work(engine, keys, folders, batch)
-    datakeys.write_keyring(path, texts[:1])
-    time.sleep(settle)  # a write begun under the old key just before is re-encrypted too
-    late = rotation.Rotation(engine, keys, folders, batch).run()
-    if late.rows or late.files:
-        click.echo(f"{sum(late.rows.values()) + late.files} late value(s) re-encrypted")
+    that already holds two keys is an interrupted rotation: it goes on towards the first. One
+    rotation at a time (a lock beside the file); the older keys leave only once a last pass,
+    after every process had time to finish what it began under them, finds nothing left."""
+    with _only_rotation(path):
+        texts = DataKeys.from_file(path).as_text().split()
+        generated = len(texts) == 1
+        if generated:
+            texts = [datakeys.generate(), *texts]
+            datakeys.write_keyring(path, texts)
+        keys = DataKeys.from_text("\n".join(texts))
+        if generated:
+            click.echo(f"new key {keys.current_id} written first in {path}")
+        else:
+            click.echo(f"going on with an unfinished rotation to key {keys.current_id}")
+        click.echo(f"waiting {settle:g} s for running processes to take the new key…")
+        time.sleep(settle)
+        _work(engine, keys, folders, batch)
+        time.sleep(settle)  # a write begun under the old key just before is re-encrypted too
+        late = rotation.Rotation(engine, keys, folders, batch).run()
+        if late.rows or late.files:
+            click.echo(f"{sum(late.rows.values()) + late.files} late value(s) re-encrypted")
+        if not late.complete or rotation.pending(engine, keys, folders):
+            raise rotation.RotationError("values arrived under an older key at the end")
+        if path.read_text().split() != texts:
+            raise click.ClickException(
+                f"{path} changed while the rotation ran: it is left as it is; "
+                "run `pengaduan keys status`, then `pengaduan keys rotate` again"
+            )
+        datakeys.write_keyring(path, texts[:1])
     click.echo(f"the older key(s) are removed from {path}: only key {keys.current_id} is needed")
+
+
+@contextmanager
+def _only_rotation(path: Path) -> Iterator[None]:
+    """Hold the rotation lock beside the keyring file, or refuse: two rotations at once would
+    each write their own new key."""
+    private_files.folder(path.parent)
+    lock = path.with_name(path.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise click.ClickException(
+                "another `pengaduan keys rotate` is running on this instance: let it finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _work(engine, keys: DataKeys, folders: list[Path], batch: int) -> None:

@@ -103,6 +103,23 @@ def test_an_interrupted_rotation_goes_on_towards_the_key_it_began_with(instance)
     assert stored_key_ids(instance.database_url) == {new_id}
 
 
+def test_a_second_rotation_at_the_same_time_refuses_and_changes_nothing(instance):
+    import fcntl
+    import os
+
+    before = instance.data_key_file.read_text()
+    lock = instance.data_key_file.with_name("data_key.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # what a rotation running in another process holds
+        result = embedded("keys", "rotate", "--settle", "0.1")
+    finally:
+        os.close(fd)
+    assert result.exit_code == 1 and "another `pengaduan keys rotate` is running" in result.output
+    assert instance.data_key_file.read_text() == before
+    assert stored_key_ids(instance.database_url) == {DataKeys.from_text(before).current_id}
+
+
 @pytest.fixture
 def environment(services, tmp_path, monkeypatch):
     """A deployment with DATA_KEY in the environment (the shared test database)."""
