@@ -20,6 +20,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
@@ -33,6 +34,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from . import private_files
+
+log = logging.getLogger(__name__)
 
 KEY_FILE = "data_key"
 FILE_MAGIC = b"PGD1"
@@ -143,10 +146,19 @@ class DataKeys:
             stamp = _stamp(self.source)
             if stamp == self._stamp:
                 return
-            text = self.source.read_text().strip()
-            if not text:
+            try:
+                text = self.source.read_text().strip()
+                keys = [DataKey.parse(p) for p in text.replace(",", "\n").split()]
+            except (OSError, DataKeyError) as exc:  # keep the last good keyring, say why
+                log.error(
+                    "data keyring %s cannot be read, the last one read is kept: %s",
+                    self.source,
+                    exc,
+                )
+                self._stamp = stamp  # said once until the file changes again
                 return
-            keys = [DataKey.parse(p) for p in text.split()]
+            if not keys:
+                return
             self._keys, self._by_id, self._stamp = keys, {k.id: k for k in keys}, stamp
 
     @property

@@ -338,6 +338,8 @@ class Rotation:
                 continue
             try:
                 done = reseal(path, self.keys)
+            except FileNotFoundError:  # removed meanwhile (retention, forget): nothing to do
+                continue
             except DataKeyError:
                 step.unreadable["files"] += 1
                 continue

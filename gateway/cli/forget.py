@@ -88,6 +88,9 @@ def command(reference: str, email: str, yes: bool) -> None:
         done = retention.remove_personal_data(
             session, case, audit.person(user), retention.REQUEST, settings
         )
+        if done is None:  # another removal (a forget, the daily run) came first
+            click.echo(f"case {ref}: its personal data was removed meanwhile; nothing more to do")
+            return
         when = case.personal_data_removed_at
         status = case.status
     click.echo(f"case {ref}: personal data removed at {when:%Y-%m-%d %H:%M} UTC by {user.name}")

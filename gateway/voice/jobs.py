@@ -86,7 +86,11 @@ def store_recording(provider: str, reference: str, url: str) -> str:
         log.warning("recording of %s not kept: %s", reference, exc)
         return ""
     ext = EXTENSIONS.get(content_type.split(";")[0].strip().lower(), ".audio")
-    return str(write_file(folder / f"{reference}{ext}", body, keys))
+    stored = write_file(folder / f"{reference}{ext}", body, keys)
+    if _forgotten(reference):  # forgotten while it downloaded: the copy goes too
+        stored.unlink(missing_ok=True)
+        return ""
+    return str(stored)
 
 
 def _forgotten(reference: str) -> bool:

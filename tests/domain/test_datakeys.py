@@ -82,3 +82,16 @@ def test_a_keyring_file_is_generated_owner_only_and_followed_when_it_changes(tmp
     time.sleep(datakeys.RELOAD_SECONDS + 0.1)
     assert ring.current_id == DataKeys.from_text(newer).current_id
     assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_a_keyring_file_broken_later_keeps_the_last_good_keys(tmp_path, caplog):
+    path = tmp_path / "instance" / "data_key"
+    ring = DataKeys.from_file(path)
+    token, kid = ring.encrypt("Sulastri"), ring.current_id
+    path.write_text("not a key\n")
+    time.sleep(datakeys.RELOAD_SECONDS + 0.1)
+    assert ring.current_id == kid and ring.decrypt(token) == "Sulastri"
+    assert "cannot be read" in caplog.text
+    path.unlink()
+    time.sleep(datakeys.RELOAD_SECONDS + 0.1)
+    assert ring.current_id == kid and ring.decrypt(token) == "Sulastri"

@@ -111,13 +111,24 @@ def upgrade() -> None:
 
 def _ussd_intake_keys() -> None:
     """A USSD intake's idempotency key named the caller (`ussd:<provider>:<phone>:<session>`);
-    it names the caller's blind index now, as the service writes it (going down, it stays)."""
+    it names the caller's blind index now, as the service writes it (going down, it stays).
+    An intake not yet made a case whose PIN is derived from its key keeps it: the reporter
+    was shown that PIN."""
     keys, conn = _keys(), op.get_bind()
     if keys is None:
         return
-    tbl = sa.table("intakes", sa.column("id", sa.Integer), sa.column("idempotency_key", sa.String))
+    tbl = sa.table(
+        "intakes",
+        sa.column("id", sa.Integer),
+        sa.column("idempotency_key", sa.String),
+        sa.column("state", sa.String),
+        sa.column("pin_seed", sa.String),
+    )
+    settled = sa.or_(tbl.c.state == "done", tbl.c.pin_seed.isnot(None))
     rows = conn.execute(
-        sa.select(tbl.c.id, tbl.c.idempotency_key).where(tbl.c.idempotency_key.like("ussd:%"))
+        sa.select(tbl.c.id, tbl.c.idempotency_key).where(
+            tbl.c.idempotency_key.like("ussd:%"), settled
+        )
     ).all()
     changes = []
     for row_id, key in rows:
