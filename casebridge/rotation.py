@@ -152,7 +152,7 @@ def pending(engine: Engine, keys: DataKeys, folders: Iterable[Path] = ()) -> int
             or 0
             for t in targets()
         )
-    return rows + sum(1 for _, kid in sealed_files(folders) if kid not in (None, current))
+    return rows + sum(1 for _, kid in sealed_files(folders) if kid != current)
 
 
 # -- re-encrypting ----------------------------------------------------------------------------
@@ -334,7 +334,7 @@ class Rotation:
     def _files(self, step: _Pass, result: Rotated) -> None:
         current = self.keys.current_id
         for path, kid in sealed_files(self.folders):
-            if kid is None or kid == current:
+            if kid == current:
                 continue
             try:
                 done = reseal(path, self.keys)
@@ -350,10 +350,12 @@ class Rotation:
 
 
 def reseal(path: Path, keys: DataKeys) -> bool:
-    """`path` sealed again under the current key, replaced in one step (owner-only). False
-    when the file changed while it was read (the next pass tries again)."""
+    """`path` sealed again under the current key (or sealed at last, when an older version
+    kept it plain), replaced in one step (owner-only). False when the file changed while it
+    was read (the next pass tries again)."""
     before = path.stat()
-    blob = keys.seal(keys.unseal(path.read_bytes()))
+    raw = path.read_bytes()
+    blob = keys.seal(raw if key_id(raw) is None else keys.unseal(raw))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "wb") as fh:

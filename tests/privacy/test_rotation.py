@@ -77,7 +77,7 @@ def seal_files(live) -> dict[Path, bytes]:
     files = {
         media / "photo": OLD.seal(b"foto paspor"),
         recordings / "call.wav": OLD.seal(b"RIFF suara"),
-        media / "plain.txt": b"not sealed, left alone",
+        media / "plain.txt": b"a file kept before files were sealed",
     }
     for path, blob in files.items():
         path.write_bytes(blob)
@@ -153,8 +153,9 @@ def test_rotation_under_load_ends_with_every_value_under_the_new_key(
         if blob.startswith(datakeys.FILE_MAGIC):
             assert key_id(stored) == new_id and (path.stat().st_mode & 0o777) == 0o600
             assert DataKeys.from_text(new).unseal(stored) == OLD.unseal(blob)
-        else:
-            assert stored == blob
+        else:  # kept plain by an older version: sealed now
+            assert key_id(stored) == new_id and (path.stat().st_mode & 0o777) == 0o600
+            assert DataKeys.from_text(new).unseal(stored) == blob
     assert not [p for p in (live.settings.media_dir / "ab").iterdir() if p.name.startswith(".")]
 
 
