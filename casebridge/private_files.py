@@ -77,17 +77,23 @@ def _publish(path: Path, key: str) -> None:
         os.unlink(tmp)
 
 
-def replace(path: Path, text: str) -> None:
-    """Write `text` to `path` in one step (a temporary file renamed over it), owner-only."""
+def replace(path: Path, data: bytes | str, keep: Callable[[], bool] | None = None) -> bool:
+    """Write `data` to `path` in one step (a temporary file renamed over it), owner-only.
+    `keep`, asked once the data is on disk, may call it off (False: `path` is left as it was);
+    returns whether `path` was replaced."""
     folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
     try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode() if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
+        if keep is not None and not keep():
+            os.unlink(tmp)
+            return False
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return True

@@ -12,7 +12,6 @@ one finds nothing left to do."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from . import private_files, sealed
 from .datakeys import FILE_MAGIC, KID_CHARS, DataKeyError, DataKeys, key_id
 from .models import Base
 from .models.encrypted import Encrypted, index_columns
@@ -353,26 +353,11 @@ def reseal(path: Path, keys: DataKeys) -> bool:
     """`path` sealed again under the current key (or sealed at last, when an older version
     kept it plain), replaced in one step (owner-only). False when the file changed while it
     was read (the next pass tries again)."""
-    before = path.stat()
-    raw = path.read_bytes()
-    blob = keys.seal(raw if key_id(raw) is None else keys.unseal(raw))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-            fh.flush()
-            os.fsync(fh.fileno())
-        now = path.stat()
-        if (now.st_ino, now.st_size, now.st_mtime_ns) != (
-            before.st_ino,
-            before.st_size,
-            before.st_mtime_ns,
-        ):
-            os.unlink(tmp)
-            return False
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return True
+    before = _identity(path)
+    blob = keys.seal(sealed.read_file(path, keys))
+    return private_files.replace(path, blob, keep=lambda: _identity(path) == before)
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns

@@ -8,9 +8,6 @@ before files were sealed, is read as it is."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from . import private_files
@@ -39,18 +36,7 @@ def open_bytes(keys: DataKeys, raw: bytes | None) -> bytes | None:
 
 def write_file(path: Path, data: bytes, keys: DataKeys) -> Path:
     """Write `data` sealed to `path` in one step, readable by its owner only."""
-    private_files.folder(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(keys.seal(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    private_files.replace(path, keys.seal(data))
     return path
 
 
