@@ -375,3 +375,22 @@ def test_retention_run_from_the_console(
     assert "removed the personal data of 1 case(s)" in done.output
     with services.db.session() as s:
         assert load_case(s, ref).description is None
+
+
+def test_no_number_is_purged_while_a_key_rotation_runs(client, services, jobs, orgs):
+    from casebridge import datakeys
+    from casebridge.datakeys import DataKeys
+    from casebridge.db import Database
+
+    assert at_sms(client, STRANGER, "20880", "halo").status_code == 200
+    jobs.run()
+    _age_messages(services, STRANGER, 91)
+    rotating = DataKeys.from_text(f"{datakeys.generate()},{TEST_DATA_KEY}")
+    db = Database(services.settings.database_url, rotating)  # blind indexes under two keys
+    try:
+        counts = retention.run_retention(db, services.settings, now=NOW)
+    finally:
+        db.dispose()
+    assert counts["messages"] == 0 and _messages_of(services, STRANGER) >= 1
+    counts = retention.run_retention(services.db, services.settings, now=NOW)  # rotation over
+    assert counts["messages"] >= 1 and _messages_of(services, STRANGER) == 0
